@@ -1,0 +1,47 @@
+"""Who may reach which enrolment. Every view that touches an enrolment starts here.
+
+An enrolment outside the user's reach is a 404, never a 403, so that its existence is not
+revealed. A user who may read it but not change it gets a 403 when asking to write.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from assessments.models import Enrolment
+
+
+def enrolments_visible_to(user: Any) -> QuerySet[Enrolment]:
+    """Every enrolment the user may read, by any of their roles."""
+    if not user.is_authenticated or not user.is_active:
+        return Enrolment.objects.none()
+    rule = Q(learner=user) | Q(assessor=user) | Q(iqa=user)
+    if user.is_centre_admin and user.centre_id:
+        rule |= Q(centre_id=user.centre_id)
+    if user.is_superuser:
+        rule |= Q(centre__eqa_grants__user=user)
+    return Enrolment.objects.filter(rule).distinct()
+
+
+def can_manage_enrolment(user: Any, enrolment: Enrolment) -> bool:
+    """Centre admins of the enrolment's own centre may change it."""
+    return bool(user.is_centre_admin and user.centre_id == enrolment.centre_id)
+
+
+def get_enrolment_for(user: Any, pk: int, *, manage: bool = False) -> Enrolment:
+    """The enrolment if the user may see it (else 404); with ``manage``, 403 if read-only."""
+    enrolment = (
+        enrolments_visible_to(user)
+        .select_related("learner", "assessor", "iqa", "standard", "centre")
+        .filter(pk=pk)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("No such enrolment.")
+    if manage and not can_manage_enrolment(user, enrolment):
+        raise PermissionDenied("You may view this enrolment but not change it.")
+    return enrolment

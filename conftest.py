@@ -1,0 +1,86 @@
+"""One user per role in one centre, plus an outsider in another centre (healthchecks' Alice/Bob).
+
+``people.learner`` is enrolled with ``people.assessor`` and ``people.iqa`` on one standard;
+``people.other_learner`` is a second learner of the same centre; ``people.outsider_*`` live in
+another centre; ``people.eqa`` is a superuser granted read-only access to the first centre.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from assessments.models import Enrolment
+from portal.accounts.models import User
+from portal.centres.models import Centre, EqaGrant
+from tests.factories import (
+    CentreFactory,
+    CriterionFactory,
+    EnrolmentFactory,
+    GroupFactory,
+    StandardFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class People:
+    centre: Centre
+    other_centre: Centre
+    learner: User
+    other_learner: User
+    assessor: User
+    iqa: User
+    admin: User
+    eqa: User
+    outsider_learner: User
+    outsider_admin: User
+    enrolment: Enrolment
+    outsider_enrolment: Enrolment
+
+    def client_for(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def people(db: None) -> People:
+    centre = CentreFactory(name="Alpha Centre")
+    other = CentreFactory(name="Beta Centre")
+    learner = UserFactory(username="alice", full_name="Alice Learner", centre=centre, is_learner=True)
+    other_learner = UserFactory(username="amir", full_name="Amir Learner", centre=centre, is_learner=True)
+    assessor = UserFactory(username="bob", full_name="Bob Assessor", centre=centre, is_assessor=True)
+    iqa = UserFactory(username="carol", full_name="Carol IQA", centre=centre, is_iqa=True)
+    admin = UserFactory(username="dave", full_name="Dave Admin", centre=centre, is_centre_admin=True)
+    eqa = UserFactory(
+        username="erin", full_name="Erin EQA", centre=None, is_superuser=True, is_staff=True
+    )
+    EqaGrant.objects.create(user=eqa, centre=centre)
+    outsider_learner = UserFactory(username="oscar", centre=other, is_learner=True)
+    outsider_admin = UserFactory(username="olga", centre=other, is_centre_admin=True)
+    group = GroupFactory(standard=StandardFactory(slug="test-std", code="TEST001"))
+    CriterionFactory(group=group, order=1, reference="P1", text="do the first thing")
+    enrolment = EnrolmentFactory(
+        learner=learner, centre=centre, standard=group.standard, assessor=assessor, iqa=iqa
+    )
+    outsider_enrolment = EnrolmentFactory(
+        learner=outsider_learner, centre=other, standard=group.standard
+    )
+    return People(
+        centre=centre,
+        other_centre=other,
+        learner=learner,
+        other_learner=other_learner,
+        assessor=assessor,
+        iqa=iqa,
+        admin=admin,
+        eqa=eqa,
+        outsider_learner=outsider_learner,
+        outsider_admin=outsider_admin,
+        enrolment=enrolment,
+        outsider_enrolment=outsider_enrolment,
+    )

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (e.g. Europe/London).")
+
+
+class Centre(models.Model):
+    """A training provider or employer running assessment."""
+
+    name = models.CharField(max_length=200, unique=True)
+    time_zone = models.CharField(
+        max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EqaGrant(models.Model):
+    """Read-only access to one centre for an external quality assurer (a superuser)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="eqa_grants"
+    )
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="eqa_grants")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "centre"], name="eqa_grant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.centre}"

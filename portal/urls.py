@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("learner/", views.learner_dashboard, name="learner_dashboard"),
+    path("assessor/", views.assessor_dashboard, name="assessor_dashboard"),
+    path("iqa/", views.iqa_dashboard, name="iqa_dashboard"),
+    path("centre/", views.centre_dashboard, name="centre_dashboard"),
+    path("centre/", include("portal.centres.urls")),
+    path("eqa/", views.eqa_dashboard, name="eqa_dashboard"),
+    path("eqa/centres/<int:pk>/", views.eqa_centre, name="eqa_centre"),
+    path("standards/", include("standards.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

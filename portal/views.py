@@ -1,0 +1,155 @@
+"""Home and the role dashboards."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.core.paginator import Page
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from assessments.access import enrolments_visible_to
+from assessments.models import Enrolment
+from portal.centres.access import (
+    centres_for_eqa,
+    get_centre_for_eqa,
+    people_of,
+    require_centre_admin,
+)
+
+PAGE_SIZE = 25
+
+
+def _require(flag: bool, message: str) -> None:
+    if not flag:
+        raise PermissionDenied(message)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the dashboard of their first role."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    for flag, name in [
+        (user.is_learner, "learner_dashboard"),
+        (user.is_assessor, "assessor_dashboard"),
+        (user.is_iqa, "iqa_dashboard"),
+        (user.is_centre_admin, "centre_dashboard"),
+        (user.is_superuser, "eqa_dashboard"),
+    ]:
+        if flag:
+            return redirect(name)
+    return render(request, "portal/no_role.html", status=200)
+
+
+def _enrolment_page(request: HttpRequest, queryset: QuerySet[Enrolment]) -> Page:
+    queryset = queryset.select_related("learner", "assessor", "iqa", "standard", "centre")
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_GET
+def learner_dashboard(request: HttpRequest) -> HttpResponse:
+    _require(request.user.is_learner, "This page is for learners.")
+    enrolments = enrolments_visible_to(request.user).filter(learner=request.user)
+    return render(
+        request,
+        "portal/learner_dashboard.html",
+        {"page": _enrolment_page(request, enrolments), "breadcrumbs": [("My progress", None)]},
+    )
+
+
+@login_required
+@require_GET
+def assessor_dashboard(request: HttpRequest) -> HttpResponse:
+    _require(request.user.is_assessor, "This page is for assessors.")
+    enrolments = enrolments_visible_to(request.user).filter(
+        assessor=request.user, status=Enrolment.Status.ACTIVE
+    )
+    return render(
+        request,
+        "portal/assessor_dashboard.html",
+        {"page": _enrolment_page(request, enrolments), "breadcrumbs": [("My caseload", None)]},
+    )
+
+
+@login_required
+@require_GET
+def iqa_dashboard(request: HttpRequest) -> HttpResponse:
+    _require(request.user.is_iqa, "This page is for internal quality assurers.")
+    enrolments = enrolments_visible_to(request.user).filter(iqa=request.user)
+    return render(
+        request,
+        "portal/iqa_dashboard.html",
+        {"page": _enrolment_page(request, enrolments), "breadcrumbs": [("My sample", None)]},
+    )
+
+
+@login_required
+@require_GET
+def centre_dashboard(request: HttpRequest) -> HttpResponse:
+    centre = require_centre_admin(request.user)
+    people = people_of(centre).aggregate(
+        learners=Count("pk", filter=Q(is_learner=True, is_active=True)),
+        assessors=Count("pk", filter=Q(is_assessor=True, is_active=True)),
+        iqas=Count("pk", filter=Q(is_iqa=True, is_active=True)),
+        admins=Count("pk", filter=Q(is_centre_admin=True, is_active=True)),
+        inactive=Count("pk", filter=Q(is_active=False)),
+    )
+    enrolments = Enrolment.objects.filter(centre=centre).aggregate(
+        active=Count("pk", filter=Q(status=Enrolment.Status.ACTIVE)),
+        completed=Count("pk", filter=Q(status=Enrolment.Status.COMPLETED)),
+        withdrawn=Count("pk", filter=Q(status=Enrolment.Status.WITHDRAWN)),
+        unassigned=Count(
+            "pk", filter=Q(status=Enrolment.Status.ACTIVE) & (Q(assessor=None) | Q(iqa=None))
+        ),
+    )
+    return render(
+        request,
+        "portal/centre_dashboard.html",
+        {
+            "centre": centre,
+            "people": people,
+            "enrolments": enrolments,
+            "breadcrumbs": [("My centre", None)],
+        },
+    )
+
+
+@login_required
+@require_GET
+def eqa_dashboard(request: HttpRequest) -> HttpResponse:
+    _require(request.user.is_superuser, "This page is for external quality assurers.")
+    centres = centres_for_eqa(request.user).annotate(
+        enrolment_count=Count("enrolments", distinct=True)
+    )
+    return render(
+        request,
+        "portal/eqa_dashboard.html",
+        {"centres": centres, "breadcrumbs": [("External quality assurance", None)]},
+    )
+
+
+@login_required
+@require_GET
+def eqa_centre(request: HttpRequest, pk: int) -> HttpResponse:
+    centre = get_centre_for_eqa(request.user, pk)
+    enrolments = Enrolment.objects.filter(centre=centre)
+    return render(
+        request,
+        "portal/eqa_centre.html",
+        {
+            "centre": centre,
+            "page": _enrolment_page(request, enrolments),
+            "breadcrumbs": [
+                ("External quality assurance", reverse("eqa_dashboard")),
+                (centre.name, None),
+            ],
+        },
+    )

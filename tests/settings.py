@@ -1,0 +1,27 @@
+"""Test settings: the real settings, with a fast hasher, temporary storage and eager tasks."""
+
+import tempfile
+from pathlib import Path
+
+from portal.settings import *  # noqa: F403
+from portal.settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+_TMP = Path(tempfile.mkdtemp(prefix="portal-tests-"))
+PRIVATE_STORAGE_ROOT = _TMP / "private"
+MEDIA_ROOT = PRIVATE_STORAGE_ROOT
+STORAGES = {
+    **STORAGES,
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
+    },
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
