@@ -51,11 +51,19 @@ class People:
 def people(db: None) -> People:
     centre = CentreFactory(name="Alpha Centre")
     other = CentreFactory(name="Beta Centre")
-    learner = UserFactory(username="alice", full_name="Alice Learner", centre=centre, is_learner=True)
-    other_learner = UserFactory(username="amir", full_name="Amir Learner", centre=centre, is_learner=True)
-    assessor = UserFactory(username="bob", full_name="Bob Assessor", centre=centre, is_assessor=True)
+    learner = UserFactory(
+        username="alice", full_name="Alice Learner", centre=centre, is_learner=True
+    )
+    other_learner = UserFactory(
+        username="amir", full_name="Amir Learner", centre=centre, is_learner=True
+    )
+    assessor = UserFactory(
+        username="bob", full_name="Bob Assessor", centre=centre, is_assessor=True
+    )
     iqa = UserFactory(username="carol", full_name="Carol IQA", centre=centre, is_iqa=True)
-    admin = UserFactory(username="dave", full_name="Dave Admin", centre=centre, is_centre_admin=True)
+    admin = UserFactory(
+        username="dave", full_name="Dave Admin", centre=centre, is_centre_admin=True
+    )
     eqa = UserFactory(
         username="erin", full_name="Erin EQA", centre=None, is_superuser=True, is_staff=True
     )

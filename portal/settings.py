@@ -188,7 +188,9 @@ elif EVIDENCE_STORAGE == "s3":
     if not _private_storage["OPTIONS"]["bucket_name"]:
         raise ImproperlyConfigured("S3_BUCKET must be set when EVIDENCE_STORAGE=s3.")
 else:
-    raise ImproperlyConfigured(f"EVIDENCE_STORAGE must be 'local' or 's3', not {EVIDENCE_STORAGE!r}")
+    raise ImproperlyConfigured(
+        f"EVIDENCE_STORAGE must be 'local' or 's3', not {EVIDENCE_STORAGE!r}"
+    )
 
 STORAGES = {
     "default": _private_storage,

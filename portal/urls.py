@@ -14,7 +14,11 @@ urlpatterns = [
     path("eqa/", views.eqa_dashboard, name="eqa_dashboard"),
     path("eqa/centres/<int:pk>/", views.eqa_centre, name="eqa_centre"),
     path("standards/", include("standards.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

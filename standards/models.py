@@ -32,7 +32,7 @@ class Standard(models.Model):
     code = models.CharField(
         max_length=50,
         blank=True,
-        help_text="The code the standard prints, e.g. SCDCPC306. Blank when the source states none.",
+        help_text="The code the standard prints, e.g. SCDCPC306; blank when the source has none.",
     )
     title = models.CharField(max_length=300)
     version = models.CharField(max_length=20, blank=True, help_text="Blank when not stated.")
@@ -45,7 +45,7 @@ class Standard(models.Model):
         max_length=50, blank=True, help_text="Approval date as printed; blank when not stated."
     )
     review = models.CharField(
-        max_length=50, blank=True, help_text="Indicative review date as printed; blank when not stated."
+        max_length=50, blank=True, help_text="Indicative review date as printed, if stated."
     )
     overview = models.TextField(blank=True)
     scope = models.TextField(blank=True, help_text="Scope/range statements.")

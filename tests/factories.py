@@ -58,7 +58,9 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     standard = factory.SelfAttribute("group.standard")
     kind = factory.SelfAttribute("group.kind")
     order = factory.Sequence(lambda n: n + 1)
-    reference = factory.LazyAttribute(lambda c: f"{'P' if c.kind == 'performance' else 'K'}{c.order}")
+    reference = factory.LazyAttribute(
+        lambda c: f"{'P' if c.kind == 'performance' else 'K'}{c.order}"
+    )
     text = factory.Sequence(lambda n: f"criterion text {n}")
 
 

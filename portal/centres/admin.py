@@ -15,7 +15,7 @@ class EqaGrantAdmin(admin.ModelAdmin):
     list_filter = ["centre"]
     autocomplete_fields = ["centre"]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN201
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # noqa: ANN001, ANN003, ANN201 - Django admin hook
         if db_field.name == "user":
             from portal.accounts.models import User
 

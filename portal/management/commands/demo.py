@@ -16,6 +16,8 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("The demo data has known passwords: refusing to run with DEBUG off.")
         accounts = build_demo(timezone.localdate())
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):")
+        )
         for account in accounts:
             self.stdout.write(f"  {account.username:<10} {account.description}")
