@@ -177,7 +177,7 @@ SPECS: tuple[SeedSpec, ...] = (
                 "Scope / range related to knowledge and understanding:\nThe details in this"
                 " field are explanatory statements of scope and/or examples of\npossible contexts"
                 " in which the NOS may apply; they are not to be regarded as\nrange statement"
-                " required for achievement of the NOS.\n",
+                " required for achievement of the NOS.\n\n",
             ),
         ),
         drop_lines=(
@@ -214,7 +214,7 @@ SPECS: tuple[SeedSpec, ...] = (
             "The title is not printed in the source document; this descriptive title is"
             " taken from the overview's wording.",
             "No developer, version, status, suite or dates are printed in the source document.",
-            "Repairs: runs of spaces collapsed (K13, K45, K47, K52, K55, K58, K66); bookmark"
+            "Repairs: runs of spaces collapsed (K13, K45, K47, K55, K58, K66); bookmark"
             " markers removed.",
             "Kept as printed: K13 'acts or omissions poor' (no comma).",
         ),
@@ -353,12 +353,14 @@ def split_cells(line: str) -> list[str]:
     return out or [""]
 
 
-def join_block(lines: Iterable[str]) -> str:
+def join_block(lines: Iterable[str], paragraphs: bool = False) -> str:
     """Clean a block of running text.
 
     A line starting with a lower-case letter continues the previous text line,
     even across blank lines (page breaks). Runs of blank lines become one blank
-    line; lines otherwise keep their breaks (lists).
+    line; lines otherwise keep their breaks (lists), unless ``paragraphs`` is
+    true, when every line is a paragraph and paragraphs are separated by a blank
+    line.
     """
     out: list[str] = []
     for line in lines:
@@ -373,6 +375,8 @@ def join_block(lines: Iterable[str]) -> str:
             out.append(line)
     while out and out[-1] == "":
         out.pop()
+    if paragraphs:
+        return "\n\n".join(line for line in out if line)
     return "\n".join(out)
 
 
@@ -415,7 +419,9 @@ def parse_nos(spec: SeedSpec, raw: str) -> StandardData:
         return logical.index(marker, start)
 
     i_over = index("Overview")
-    i_perf = next(n for n, ln in enumerate(logical) if ln in ("Performance criteria", "Performance"))
+    i_perf = next(
+        n for n, ln in enumerate(logical) if ln in ("Performance criteria", "Performance")
+    )
     i_know = index("Knowledge and understanding", i_perf)
     i_add = index("Additional information", i_know)
     i_spc = index("Scope / range related to performance criteria:", i_add)
@@ -429,9 +435,11 @@ def parse_nos(spec: SeedSpec, raw: str) -> StandardData:
     data = StandardData(
         slug=spec.slug, code=spec.code, title=spec.title, source_document=spec.filename
     )
-    data.overview = join_block(logical[i_over + 1 : i_perf])
-    scope_pc = join_block(logical[i_spc + 1 : i_sku])
-    scope_ku = join_block(ln for ln in logical[i_sku + 1 : i_val] if ln != "Values:")
+    data.overview = join_block(logical[i_over + 1 : i_perf], paragraphs=True)
+    scope_pc = join_block(logical[i_spc + 1 : i_sku], paragraphs=True)
+    scope_ku = join_block(
+        (ln for ln in logical[i_sku + 1 : i_val] if ln != "Values:"), paragraphs=True
+    )
     data.scope = (
         "Scope / range related to performance criteria:\n\n"
         + scope_pc
@@ -535,12 +543,9 @@ def parse_unit(spec: SeedSpec, raw: str) -> StandardData:
     data.overview = f"{about}\n\n{purpose}"
     data.scope = join_block(section("Scope", "Values"))
     data.values = join_block(section("Values", "Key words and concepts"))
-    first_element = next(n for n, ln in enumerate(lines) if ln.startswith("CPC 509 A Agree"))
     i_glossary = lines.index("Key words and concepts")
     # The element list near the top repeats the titles; the sections start later.
-    first_element = next(
-        n for n, ln in enumerate(lines) if n > i_glossary and _ELEMENT.match(ln)
-    )
+    first_element = next(n for n, ln in enumerate(lines) if n > i_glossary and _ELEMENT.match(ln))
     data.glossary = join_block(lines[i_glossary + 1 : first_element])
 
     i_knowledge = lines.index("Knowledge specification for the whole of this unit")

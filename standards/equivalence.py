@@ -83,7 +83,7 @@ def similarity(a: str, b: str) -> float:
 def group_key(kind: str, members: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
     """Stable key: first 16 hex digits of the sha1 of kind and sorted member keys."""
     payload = kind + "\n" + "\n".join(f"{s}\t{r}" for s, r in sorted(members))
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 
 
 def candidate_pairs(items: list[EqItem], threshold: float) -> list[tuple[float, EqItem, EqItem]]:
@@ -139,6 +139,8 @@ def compute_groups(items: list[EqItem], threshold: float) -> list[EqGroup]:
 
     groups: list[EqGroup] = []
     for keys in members.values():
+        if len(keys) < 2:
+            continue  # its only candidate pairs were refused
         keys.sort()
         kind = by_key[keys[0]].kind
         texts = [normalise(by_key[k].text) for k in keys]
