@@ -1,0 +1,203 @@
+"""Evidence: what a learner puts forward, the files behind it, and what it is mapped to.
+
+Files live in the private storage under generated names; the learner's own file name is
+kept as data only. Writes go through ``evidence.services``, which also removes stored files
+when their rows go (rows refer to their item with PROTECT so nothing else can orphan them).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage, storages
+from django.db import models
+
+from assessments.models import Enrolment
+from standards.models import Criterion
+
+
+def private_storage() -> Storage:
+    """The private evidence storage, looked up when used so tests can swap it."""
+    return storages["private"]
+
+
+class EvidenceItem(models.Model):
+    """One piece of evidence put forward by a learner for one enrolment."""
+
+    class Type(models.TextChoices):
+        PRODUCT = "product", "Product or work document"
+        OBSERVATION = "observation", "Observation record"
+        WITNESS = "witness", "Witness testimony"
+        DISCUSSION = "discussion", "Professional discussion record"
+        QA = "qa", "Question and answer"
+        REFLECTIVE = "reflective", "Reflective account"
+        PRIOR_LEARNING = "prior_learning", "Recognition of prior learning"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        ACCEPTED = "accepted", "Accepted"
+        REFERRED = "referred", "Referred back"
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="evidence_items"
+    )
+    sequence = models.PositiveIntegerField(
+        editable=False, help_text="Numbering within the enrolment: 1 for E1, 2 for E2."
+    )
+    reference = models.CharField(
+        max_length=12, editable=False, help_text="Short reference printed in the portfolio."
+    )
+    title = models.CharField(max_length=200)
+    occurred_on = models.DateField("date", help_text="When the work or activity took place.")
+    evidence_type = models.CharField(max_length=20, choices=Type.choices)
+    description = models.TextField(
+        blank=True, help_text="Plain text; blank lines start new paragraphs."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    witness_name = models.CharField(max_length=200, blank=True)
+    witness_role = models.CharField(max_length=200, blank=True, help_text="Their job title.")
+    witness_relationship = models.CharField(
+        max_length=200, blank=True, help_text="How they know your work, e.g. line manager."
+    )
+    witness_contact = models.CharField(
+        max_length=200, blank=True, help_text="Email or phone, so the assessor can check."
+    )
+    witness_statement = models.TextField(
+        blank=True, help_text="The witness's own words, if not attached as a signed file."
+    )
+    declaration_name = models.CharField(max_length=200, blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "sequence"], name="evidence_unique_sequence"
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment", "reference"], name="evidence_unique_reference"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                name="evidence_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["enrolment", "status"], name="evidence_enrol_status")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_editable(self) -> bool:
+        """The learner may change it: not yet submitted, or referred back."""
+        return self.status in (self.Status.DRAFT, self.Status.REFERRED)
+
+    def clean(self) -> None:
+        if self.evidence_type != self.Type.WITNESS:
+            return
+        errors: dict[str, str] = {}
+        for field in ("witness_name", "witness_role", "witness_relationship"):
+            if not getattr(self, field).strip():
+                label = self._meta.get_field(field).verbose_name
+                errors[field] = f"Give the {label} for witness testimony."
+        if self.status != self.Status.DRAFT and not self.witness_statement.strip():
+            has_file = self.pk is not None and self.files.filter(is_witness_statement=True).exists()
+            if not has_file:
+                errors["witness_statement"] = (
+                    "Type the witness's statement or attach their signed statement as a file "
+                    "marked as the witness statement."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class EvidenceFile(models.Model):
+    """A file of an item, stored privately under a generated name."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        IMAGE = "image", "Image"
+        AUDIO = "audio", "Audio"
+        VIDEO = "video", "Video"
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(storage=private_storage, max_length=255)
+    original_name = models.CharField(
+        max_length=255, help_text="The learner's file name, cleaned; shown and used on download."
+    )
+    media_type = models.CharField(max_length=150, help_text="Detected from the content.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    size = models.BigIntegerField(help_text="Bytes.")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    is_witness_statement = models.BooleanField(
+        "witness statement", default=False, help_text="The witness's signed statement."
+    )
+    thumbnail = models.FileField(storage=private_storage, max_length=255, null=True, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="evidence_file_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def plays_inline(self) -> bool:
+        return self.kind in (self.Kind.IMAGE, self.Kind.AUDIO, self.Kind.VIDEO)
+
+
+class Mapping(models.Model):
+    """A claim that an item covers a criterion: proposed by the learner, confirmed by the
+    assessor. The learner's self-mapping never touches confirmed rows."""
+
+    class Method(models.TextChoices):
+        OBSERVATION = "observation", "Observation"
+        PRODUCT = "product", "Examination of product"
+        WITNESS = "witness", "Witness testimony"
+        DISCUSSION = "discussion", "Professional discussion"
+        QUESTIONING = "questioning", "Questioning"
+        REFLECTIVE = "reflective", "Reflective account"
+        PRIOR_LEARNING = "prior_learning", "Recognition of prior learning"
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="mappings")
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="evidence_mappings"
+    )
+    proposed_by_learner = models.BooleanField(default=False)
+    confirmed = models.BooleanField(default=False)
+    method = models.CharField(max_length=20, choices=Method.choices, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="confirmed_mappings",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["criterion__kind", "criterion__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "criterion"], name="mapping_unique_criterion"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.reference} → {self.criterion.reference}"
+
+    def clean(self) -> None:
+        if (
+            self.item_id
+            and self.criterion_id
+            and self.criterion.standard_id != self.item.enrolment.standard_id
+        ):
+            raise ValidationError(
+                {"criterion": "The criterion must belong to the standard of the enrolment."}
+            )
