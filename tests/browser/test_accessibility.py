@@ -1,0 +1,85 @@
+"""axe-core over every page of the portal, as the role that uses it, at desktop and phone width.
+
+PAGES is the list of pages checked; docs/accessibility.md describes the method. The journeys
+in the other browser tests run axe on every page they visit as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.browser
+
+Kwargs = Callable[[Any], dict[str, Any]]
+NONE: Kwargs = lambda people: {}  # noqa: E731
+
+# (role, url name, URL kwargs from the `people` fixture)
+PAGES: list[tuple[str, str, Kwargs]] = [
+    ("anonymous", "login", NONE),
+    ("anonymous", "password_reset", NONE),
+    ("learner", "learner_dashboard", NONE),
+    ("learner", "password_change", NONE),
+    ("learner", "standards:list", NONE),
+    ("learner", "standards:detail", lambda p: {"slug": "scdcpc509-v2"}),
+    ("assessor", "assessor_dashboard", NONE),
+    ("iqa", "iqa_dashboard", NONE),
+    ("admin", "centre_dashboard", NONE),
+    ("admin", "centres:people", NONE),
+    ("admin", "centres:person_create", NONE),
+    ("admin", "centres:person_detail", lambda p: {"pk": p.learner.pk}),
+    ("admin", "centres:person_edit", lambda p: {"pk": p.learner.pk}),
+    ("admin", "centres:enrolments", NONE),
+    ("admin", "centres:enrolment_create", NONE),
+    ("admin", "centres:enrolment_edit", lambda p: {"pk": p.enrolment.pk}),
+    ("eqa", "eqa_dashboard", NONE),
+    ("eqa", "eqa_centre", lambda p: {"pk": p.centre.pk}),
+]
+PHONE_ROLES = {"anonymous", "learner"}
+
+
+@pytest.fixture
+def standards_loaded(transactional_db) -> None:
+    from django.core.management import call_command
+
+    call_command("loaddata", "standards", verbosity=0)
+
+
+@pytest.mark.parametrize(
+    ("role", "url_name", "kwargs"), PAGES, ids=[f"{r}:{n}" for r, n, _ in PAGES]
+)
+def test_page_passes_axe(
+    page, phone_page, people, standards_loaded, login, axe_check, role, url_name, kwargs
+) -> None:
+    url = reverse(url_name, kwargs=kwargs(people))
+    pages = [page, phone_page] if role in PHONE_ROLES else [page]
+    for browser_page in pages:
+        if role != "anonymous":
+            login(browser_page, getattr(people, role))
+        browser_page.goto(url)
+        assert browser_page.locator("h1").count() == 1, "one main heading per page"
+        assert browser_page.locator("main#main").count() == 1
+        axe_check(browser_page)
+
+
+def test_phone_width_has_no_horizontal_scroll(phone_page, people, login) -> None:
+    login(phone_page, people.learner)
+    for url in [reverse("learner_dashboard"), reverse("standards:list")]:
+        phone_page.goto(url)
+        overflow = phone_page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{url} scrolls sideways at 360 px ({overflow}px)"
+
+
+def test_keyboard_reaches_skip_link_first(page, people, login) -> None:
+    login(page, people.learner)
+    page.goto(reverse("learner_dashboard"))
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
