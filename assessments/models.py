@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+import datetime
+import hashlib
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -62,3 +67,212 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} on {self.standard}"
+
+
+class CriterionJudgement(models.Model):
+    """The assessor's current word on one criterion of one enrolment.
+
+    One row per enrolment and criterion, updated in place when the assessor changes their
+    mind; every version is kept in the record (``RecordEntry``). A criterion counts as met
+    only while the judgement says so *and* at least one accepted evidence item is mapped
+    (confirmed) to it; the evidence app checks the second half.
+    """
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="judgements")
+    criterion = models.ForeignKey(
+        "standards.Criterion", on_delete=models.PROTECT, related_name="judgements"
+    )
+    met = models.BooleanField()
+    rationale = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "criterion"], name="judgement_one_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.reference}: {'met' if self.met else 'not met'}"
+
+
+class UnitSignOff(models.Model):
+    """The assessor's sign-off of a complete unit, the learner's countersignature and any
+    reopening by a centre admin. While a sign-off is not reopened, the enrolment is locked."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="sign_offs")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessor_declaration = models.TextField()
+    signed_at = models.DateTimeField()
+    learner_declaration = models.TextField(blank=True)
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopen_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(reopened_at__isnull=True),
+                name="signoff_one_open_per_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="signoff_reopen_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-off of {self.enrolment}"
+
+    @property
+    def is_countersigned(self) -> bool:
+        return self.countersigned_at is not None
+
+
+class RecordQuerySet(models.QuerySet["RecordEntry"]):
+    """The record is append-only: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("The assessment record cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The assessment record cannot be deleted from.")
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete a record entry."""
+
+
+GENESIS_HASH = "0" * 64
+
+
+class RecordEntry(models.Model):
+    """One decision in a centre's tamper-evident, append-only record.
+
+    ``entry_hash`` is the SHA-256 of a canonical (sorted-key, compact) JSON serialisation of
+    every other field, including ``prev_hash``, the previous entry's hash for the same centre.
+    Changing or deleting any earlier row breaks the chain; ``manage.py verify_record`` finds it.
+    Write only through ``assessments.services.record_append``.
+    """
+
+    class Action(models.TextChoices):
+        EVIDENCE_ACCEPTED = "evidence_accepted", "Evidence accepted"
+        EVIDENCE_REFERRED = "evidence_referred", "Evidence referred back"
+        MAPPING_ADDED = "mapping_added", "Evidence mapped"
+        MAPPING_CONFIRMED = "mapping_confirmed", "Learner's mapping confirmed"
+        MAPPING_CHANGED = "mapping_changed", "Mapping method changed"
+        MAPPING_REMOVED = "mapping_removed", "Mapping removed"
+        JUDGEMENT = "judgement", "Criterion judged"
+        SIGNED_OFF = "signed_off", "Unit signed off"
+        COUNTERSIGNED = "countersigned", "Learner countersigned"
+        IQA_AGREED = "iqa_agreed", "IQA agreed"
+        IQA_REFERRED = "iqa_referred", "IQA referred back"
+        REOPENED = "reopened", "Unit reopened"
+
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.PROTECT, related_name="record_entries"
+    )
+    sequence = models.PositiveIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=200)
+    recorded_at = models.DateTimeField()
+    action = models.CharField(max_length=30, choices=Action.choices)
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="record_entries"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    file_hashes = models.JSONField(
+        default=list, blank=True, help_text="SHA-256 of each evidence file involved, sorted."
+    )
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["centre", "sequence"]
+        verbose_name_plural = "record entries"
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "sequence"], name="record_unique_sequence"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.get_action_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The assessment record cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The assessment record cannot be deleted from.")
+
+    def canonical(self) -> bytes:
+        """The bytes that ``entry_hash`` covers."""
+        document = {
+            "centre": self.centre_id,
+            "sequence": self.sequence,
+            "actor": self.actor_id,
+            "actor_name": self.actor_name,
+            "recorded_at": self.recorded_at.astimezone(datetime.UTC).isoformat(),
+            "action": self.action,
+            "enrolment": self.enrolment_id,
+            "payload": self.payload,
+            "file_hashes": list(self.file_hashes),
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(
+            document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        ).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+
+class IqaSample(models.Model):
+    """An internal quality assurer's check of one recorded decision or sign-off."""
+
+    class Outcome(models.TextChoices):
+        AGREED = "agreed", "Agreed (countersigned)"
+        REFERRED = "referred", "Referred back to the assessor"
+
+    entry = models.OneToOneField(RecordEntry, on_delete=models.PROTECT, related_name="iqa_sample")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="iqa_samples")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iqa_samples_received"
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    feedback = models.TextField(blank=True)
+    sampled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iqa_samples_made"
+    )
+    sampled_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sampled_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="agreed") | ~Q(feedback=""),
+                name="iqa_referral_has_feedback",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"IQA {self.get_outcome_display()} on {self.entry}"
