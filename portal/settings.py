@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "evidence",
     "portal.accounts",
     "portal.centres",
+    "portal.portfolio",
     "portal",
 ]
 
@@ -220,6 +221,17 @@ elif TASK_BACKEND == "immediate":
 else:
     raise ImproperlyConfigured(
         f"TASK_BACKEND must be 'database', 'rq' or 'immediate', not {TASK_BACKEND!r}"
+    )
+
+# Portfolio export (portal.portfolio): archival PDFs rendered by the task worker.
+PORTFOLIO_EMBED_MAX_BYTES = env_int("PORTFOLIO_EMBED_MAX_BYTES", 20 * 1024 * 1024)
+PORTFOLIO_EXPORT_TTL_HOURS = env_int("PORTFOLIO_EXPORT_TTL_HOURS", 72)
+PORTFOLIO_IMAGE_MAX_PX = env_int("PORTFOLIO_IMAGE_MAX_PX", 1200)
+PORTFOLIO_PDF_VARIANT = env_str("PORTFOLIO_PDF_VARIANT", "pdf/a-3a")
+if PORTFOLIO_PDF_VARIANT not in {"pdf/a-3a", "pdf/a-3b", "pdf/a-3u"}:
+    raise ImproperlyConfigured(
+        "PORTFOLIO_PDF_VARIANT must be pdf/a-3a, pdf/a-3b or pdf/a-3u, "
+        f"not {PORTFOLIO_PDF_VARIANT!r}"
     )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from assessments.models import Enrolment
+from portal.accounts.models import User
+from portal.centres.models import Centre
+from portal.portfolio.models import PortfolioExport
+from standards.models import Standard
+
+COHORT_SCOPES = [
+    (PortfolioExport.Scope.ASSESSOR, "All learners of an assessor"),
+    (PortfolioExport.Scope.STANDARD, "All learners enrolled on a standard"),
+    (PortfolioExport.Scope.COMPLETED, "All learners who have completed an enrolment"),
+    (PortfolioExport.Scope.SELECTION, "The learners I select"),
+]
+
+
+class CohortForm(forms.Form):
+    scope = forms.ChoiceField(choices=COHORT_SCOPES, widget=forms.RadioSelect, label="Export")
+    assessor = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    standard = forms.ModelChoiceField(queryset=Standard.objects.none(), required=False)
+    learners = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, centre: Centre, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        self.fields["assessor"].queryset = User.objects.filter(
+            centre=centre, is_assessor=True
+        ).order_by("full_name")
+        self.fields["standard"].queryset = Standard.objects.filter(
+            enrolments__centre=centre
+        ).distinct()
+        self.fields["learners"].queryset = User.objects.filter(
+            centre=centre, is_learner=True
+        ).order_by("full_name", "username")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        scope = data.get("scope")
+        enrolments = Enrolment.objects.filter(centre=self.centre)
+        if scope == PortfolioExport.Scope.ASSESSOR:
+            if not data.get("assessor"):
+                self.add_error("assessor", "Choose the assessor.")
+                return data
+            enrolments = enrolments.filter(assessor=data["assessor"])
+            data["label"] = f"All learners of {data['assessor'].display_name}"
+        elif scope == PortfolioExport.Scope.STANDARD:
+            if not data.get("standard"):
+                self.add_error("standard", "Choose the standard.")
+                return data
+            enrolments = enrolments.filter(standard=data["standard"])
+            data["label"] = f"All learners on {data['standard']}"
+        elif scope == PortfolioExport.Scope.COMPLETED:
+            enrolments = enrolments.filter(status=Enrolment.Status.COMPLETED)
+            data["label"] = "All learners who completed an enrolment"
+        elif scope == PortfolioExport.Scope.SELECTION:
+            if not data.get("learners"):
+                self.add_error("learners", "Select at least one learner.")
+                return data
+            data["resolved"] = list(data["learners"])
+            data["label"] = f"{len(data['resolved'])} selected learners"
+            return data
+        else:
+            return data
+        data["resolved"] = list(
+            User.objects.filter(pk__in=enrolments.values("learner"), centre=self.centre)
+        )
+        if not data["resolved"]:
+            raise forms.ValidationError("No learners match that choice.")
+        return data
+
+
+class VerifyForm(forms.Form):
+    pdf = forms.FileField(label="Exported portfolio (PDF)")
+
+    def clean_pdf(self) -> Any:
+        upload = self.cleaned_data["pdf"]
+        if upload.size > 2 * 1024 * 1024 * 1024:
+            raise forms.ValidationError("That file is too large to be a portfolio.")
+        return upload

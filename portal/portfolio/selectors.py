@@ -1,0 +1,260 @@
+"""Reads for the portfolio: everything one learner's PDF shows, in a fixed number of queries.
+
+``portfolio_data`` runs the same dozen queries whether the learner has three evidence items
+or three hundred: each table is read once for all the learner's enrolments and the rows are
+grouped in Python.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from assessments.access import enrolments_visible_to
+from assessments.models import (
+    CriterionJudgement,
+    Enrolment,
+    IqaSample,
+    RecordEntry,
+    UnitSignOff,
+)
+from evidence.models import EvidenceFile, EvidenceItem, Mapping
+from portal.accounts.models import User
+from portal.centres.models import Centre
+from portal.portfolio.models import PortfolioExport
+from standards.models import Criterion, CriterionGroup, Kind, TextCorrection
+
+
+@dataclass
+class CriterionRow:
+    criterion: Criterion
+    correction: TextCorrection | None
+    judgement: CriterionJudgement | None
+    mappings: list[Mapping]
+
+    @property
+    def status(self) -> str:
+        confirmed = [m for m in self.mappings if m.confirmed]
+        if self.judgement is not None:
+            if self.judgement.met and confirmed:
+                return "Met"
+            if self.judgement.met:
+                return "Judged met, no confirmed evidence"
+            return "Not yet met"
+        if confirmed:
+            return "Evidence confirmed, not yet judged"
+        if self.mappings:
+            return "Evidence proposed"
+        return "No evidence yet"
+
+    @property
+    def status_class(self) -> str:
+        return {"Met": "met", "Not yet met": "notmet"}.get(self.status, "open")
+
+
+@dataclass
+class GroupBlock:
+    group: CriterionGroup
+    rows: list[CriterionRow]
+
+
+@dataclass
+class FileRow:
+    file: EvidenceFile
+    embedded: bool
+    image: str = ""  # private-storage name of the downscaled copy shown in the PDF
+
+
+@dataclass
+class ItemRow:
+    item: EvidenceItem
+    files: list[FileRow]
+    criteria: list[str]
+    feedback: list[RecordEntry]
+
+
+@dataclass
+class EnrolmentBlock:
+    enrolment: Enrolment
+    performance: list[GroupBlock]
+    knowledge: list[GroupBlock]
+    items: list[ItemRow]
+    sign_offs: list[UnitSignOff]
+    iqa_samples: list[IqaSample]
+    record: list[RecordEntry]
+
+    @property
+    def anchor(self) -> str:
+        return f"enrolment-{self.enrolment.pk}"
+
+    @property
+    def met_count(self) -> int:
+        return sum(
+            row.status == "Met" for block in self.performance + self.knowledge for row in block.rows
+        )
+
+    @property
+    def criteria_count(self) -> int:
+        return sum(len(block.rows) for block in self.performance + self.knowledge)
+
+
+@dataclass
+class PortfolioData:
+    learner: User
+    centre: Centre
+    blocks: list[EnrolmentBlock] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[FileRow]:
+        return [f for block in self.blocks for item in block.items for f in item.files]
+
+    @property
+    def record(self) -> list[RecordEntry]:
+        return sorted((e for block in self.blocks for e in block.record), key=lambda e: e.sequence)
+
+
+def enrolments_for_export(
+    learner: User, centre: Centre, requested_by: User | None
+) -> QuerySet[Enrolment]:
+    """The learner's enrolments at the centre that the requester may read (all, for commands)."""
+    enrolments = Enrolment.objects.filter(learner=learner, centre=centre)
+    if requested_by is not None:
+        enrolments = enrolments.filter(pk__in=enrolments_visible_to(requested_by).values("pk"))
+    return enrolments
+
+
+def _group_by(rows: Any, key: str) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
+def portfolio_data(
+    learner: User, centre: Centre, *, requested_by: User | None, embed_max_bytes: int
+) -> PortfolioData:
+    enrolments = list(
+        enrolments_for_export(learner, centre, requested_by)
+        .select_related("standard", "assessor", "iqa", "centre")
+        .order_by("start_date", "standard__code", "pk")
+    )
+    data = PortfolioData(learner=learner, centre=centre)
+    if not enrolments:
+        return data
+    standard_ids = {e.standard_id for e in enrolments}
+    groups = _group_by(
+        CriterionGroup.objects.filter(standard_id__in=standard_ids).order_by("kind", "order"),
+        "standard_id",
+    )
+    criteria = _group_by(
+        Criterion.objects.filter(standard_id__in=standard_ids).order_by("kind", "order"),
+        "group_id",
+    )
+    corrections: dict[int, TextCorrection] = {}
+    for correction in TextCorrection.objects.filter(
+        criterion__standard_id__in=standard_ids
+    ).order_by("supplied_at"):
+        corrections[correction.criterion_id] = correction  # the latest wins
+    items = _group_by(
+        EvidenceItem.objects.filter(enrolment__in=enrolments).order_by("sequence"),
+        "enrolment_id",
+    )
+    files = _group_by(
+        EvidenceFile.objects.filter(item__enrolment__in=enrolments).order_by("uploaded_at", "pk"),
+        "item_id",
+    )
+    mappings = list(
+        Mapping.objects.filter(item__enrolment__in=enrolments)
+        .select_related("confirmed_by", "item")
+        .order_by("item__sequence")
+    )
+    mappings_by_criterion = defaultdict(list)
+    refs_by_item = defaultdict(list)
+    for mapping in mappings:
+        mappings_by_criterion[(mapping.item.enrolment_id, mapping.criterion_id)].append(mapping)
+    judgements = {
+        (j.enrolment_id, j.criterion_id): j
+        for j in CriterionJudgement.objects.filter(enrolment__in=enrolments).select_related(
+            "decided_by"
+        )
+    }
+    criterion_refs = {c.pk: c.reference for rows in criteria.values() for c in rows}
+    for mapping in mappings:
+        refs_by_item[mapping.item_id].append(criterion_refs.get(mapping.criterion_id, "?"))
+    sign_offs = _group_by(
+        UnitSignOff.objects.filter(enrolment__in=enrolments)
+        .select_related("assessor", "reopened_by")
+        .order_by("signed_at"),
+        "enrolment_id",
+    )
+    samples = _group_by(
+        IqaSample.objects.filter(enrolment__in=enrolments)
+        .select_related("sampled_by", "assessor", "entry")
+        .order_by("sampled_at"),
+        "enrolment_id",
+    )
+    record = _group_by(
+        RecordEntry.objects.filter(enrolment__in=enrolments).order_by("sequence"),
+        "enrolment_id",
+    )
+    feedback_actions = {RecordEntry.Action.EVIDENCE_REFERRED, RecordEntry.Action.EVIDENCE_ACCEPTED}
+
+    for enrolment in enrolments:
+        entries = record.get(enrolment.pk, [])
+        feedback_by_item = defaultdict(list)
+        for entry in entries:
+            if entry.action in feedback_actions and isinstance(entry.payload, dict):
+                feedback_by_item[entry.payload.get("item")].append(entry)
+        blocks: dict[str, list[GroupBlock]] = {Kind.PERFORMANCE: [], Kind.KNOWLEDGE: []}
+        for group in groups.get(enrolment.standard_id, []):
+            rows = [
+                CriterionRow(
+                    criterion=c,
+                    correction=corrections.get(c.pk),
+                    judgement=judgements.get((enrolment.pk, c.pk)),
+                    mappings=mappings_by_criterion.get((enrolment.pk, c.pk), []),
+                )
+                for c in criteria.get(group.pk, [])
+            ]
+            blocks[group.kind].append(GroupBlock(group=group, rows=rows))
+        item_rows = [
+            ItemRow(
+                item=item,
+                files=[
+                    FileRow(file=f, embedded=f.size <= embed_max_bytes)
+                    for f in files.get(item.pk, [])
+                ],
+                criteria=refs_by_item.get(item.pk, []),
+                feedback=feedback_by_item.get(item.pk, []),
+            )
+            for item in items.get(enrolment.pk, [])
+        ]
+        data.blocks.append(
+            EnrolmentBlock(
+                enrolment=enrolment,
+                performance=blocks[Kind.PERFORMANCE],
+                knowledge=blocks[Kind.KNOWLEDGE],
+                items=item_rows,
+                sign_offs=sign_offs.get(enrolment.pk, []),
+                iqa_samples=samples.get(enrolment.pk, []),
+                record=entries,
+            )
+        )
+    return data
+
+
+def exports_visible_to(user: Any) -> QuerySet[PortfolioExport]:
+    """Exports the user asked for, and every export of their centre for centre admins."""
+    if not user.is_authenticated or not user.is_active:
+        return PortfolioExport.objects.none()
+    rule = Q(requested_by=user)
+    if user.is_centre_admin and user.centre_id:
+        rule |= Q(centre_id=user.centre_id)
+    return PortfolioExport.objects.filter(rule)
+
+
+def learners_of_centre(centre: Centre) -> QuerySet[User]:
+    return User.objects.filter(centre=centre, is_learner=True).order_by("full_name", "username")

@@ -1,0 +1,148 @@
+"""Does an exported PDF still match the portal's record, and if not, what differs?
+
+The PDF carries its verification code twice: in its metadata keywords and in the embedded
+``portfolio-manifest.json``. The code finds the ``PortfolioDocument``, which kept the SHA-256
+of the exact bytes exported and the manifest. Then:
+
+- bytes differ from the export: the PDF was altered after export (any edit, even re-saving);
+- embedded manifest differs from the kept one: the manifest inside the PDF was tampered with;
+- record entries of the exported enrolments: changed (same number, other hash), missing, or
+  added since the export (the portfolio is out of date, not forged);
+- evidence files: removed, changed (other SHA-256) or added since the export.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+
+from assessments.models import RecordEntry
+from evidence.models import EvidenceFile
+from portal.portfolio.models import PortfolioDocument
+from portal.portfolio.render import KEYWORD_PREFIX, MANIFEST_NAME
+
+
+@dataclass
+class Verification:
+    code: str = ""
+    document: PortfolioDocument | None = None
+    sha256: str = ""
+    unchanged_bytes: bool = False
+    problems: list[str] = field(default_factory=list)  # the PDF or the record was altered
+    updates: list[str] = field(default_factory=list)  # the record moved on since export
+
+    @property
+    def genuine(self) -> bool:
+        return self.document is not None and self.unchanged_bytes and not self.problems
+
+    @property
+    def matches(self) -> bool:
+        """Genuine and still what the portal holds today."""
+        return self.genuine and not self.updates
+
+    @property
+    def verdict(self) -> str:
+        if self.document is None:
+            return "Not verified: " + (self.problems[0] if self.problems else "unknown code.")
+        if self.matches:
+            return "Verified: this PDF is exactly as exported and matches the portal's record."
+        if self.genuine:
+            return "Genuine but out of date: the record has changed since this PDF was exported."
+        return "Not verified: this PDF or the record differs from what was exported."
+
+
+def read_embedded(pdf_bytes: bytes) -> tuple[str, dict[str, Any] | None]:
+    """The verification code and the embedded manifest, as far as they can be read."""
+    code = ""
+    manifest = None
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        keywords = str(pdf.docinfo.get("/Keywords", ""))
+        for word in keywords.replace(",", " ").split():
+            if word.startswith(KEYWORD_PREFIX):
+                code = word.removeprefix(KEYWORD_PREFIX)
+        if MANIFEST_NAME in pdf.attachments:
+            raw = pdf.attachments[MANIFEST_NAME].get_file().read_bytes()
+            try:
+                manifest = json.loads(raw)
+            except ValueError:
+                manifest = None
+    if manifest and not code:
+        code = str(manifest.get("verification_code", ""))
+    return code, manifest
+
+
+def verify_pdf(pdf_bytes: bytes) -> Verification:
+    result = Verification(sha256=hashlib.sha256(pdf_bytes).hexdigest())
+    try:
+        code, embedded = read_embedded(pdf_bytes)
+    except pikepdf.PdfError:
+        result.problems.append("the file is not a readable PDF.")
+        return result
+    result.code = code
+    if not code:
+        result.problems.append("the PDF carries no verification code of this portal.")
+        return result
+    document = (
+        PortfolioDocument.objects.select_related("export", "learner", "export__centre")
+        .filter(verification_code=code)
+        .first()
+    )
+    if document is None:
+        result.problems.append(f"the verification code {code} is unknown to this portal.")
+        return result
+    result.document = document
+    result.unchanged_bytes = result.sha256 == document.sha256
+    if not result.unchanged_bytes:
+        result.problems.append(
+            "The PDF was altered after export: its SHA-256 differs from the exported file's."
+        )
+    if embedded is not None and embedded != document.manifest:
+        result.problems.append("The manifest embedded in the PDF differs from the one exported.")
+    _compare_record(document.manifest, result)
+    _compare_files(document.manifest, result)
+    return result
+
+
+def _compare_record(manifest: dict[str, Any], result: Verification) -> None:
+    exported = {e["sequence"]: e["entry_hash"] for e in manifest.get("record", [])}
+    enrolment_ids = [e["id"] for e in manifest.get("enrolments", [])]
+    current = dict(
+        RecordEntry.objects.filter(
+            enrolment_id__in=enrolment_ids, centre_id=manifest["centre"]["id"]
+        ).values_list("sequence", "entry_hash")
+    )
+    for sequence, entry_hash in sorted(exported.items()):
+        if sequence not in current:
+            result.problems.append(f"Record entry #{sequence} was removed since export.")
+        elif current[sequence] != entry_hash:
+            result.problems.append(f"Record entry #{sequence} was changed since export.")
+    added = sorted(set(current) - set(exported))
+    if added:
+        numbers = ", ".join(f"#{n}" for n in added[:20]) + (" …" if len(added) > 20 else "")
+        result.updates.append(f"{len(added)} record entries were added since export: {numbers}.")
+
+
+def _compare_files(manifest: dict[str, Any], result: Verification) -> None:
+    exported = {f["id"]: f for f in manifest.get("files", [])}
+    enrolment_ids = [e["id"] for e in manifest.get("enrolments", [])]
+    current = {
+        f.pk: f
+        for f in EvidenceFile.objects.filter(item__enrolment_id__in=enrolment_ids).only(
+            "pk", "sha256", "original_name"
+        )
+    }
+    for pk, listed in exported.items():
+        if pk not in current:
+            result.updates.append(f"{listed['item']} {listed['name']} was removed since export.")
+        elif current[pk].sha256 != listed["sha256"]:
+            result.problems.append(
+                f"{listed['item']} {listed['name']}: the stored file's SHA-256 differs from "
+                "the one exported."
+            )
+    for pk in sorted(set(current) - set(exported)):
+        result.updates.append(f"{current[pk].original_name} was added since export.")

@@ -1,0 +1,150 @@
+"""Portfolio exports: ask for one, watch it run, download it; verify an exported PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.portfolio import services
+from portal.portfolio.access import (
+    get_export_for,
+    get_learner_for_export,
+    learners_exportable_by,
+    require_cohort_exporter,
+)
+from portal.portfolio.forms import CohortForm, VerifyForm
+from portal.portfolio.models import PortfolioExport
+from portal.portfolio.selectors import exports_visible_to
+from portal.portfolio.verify import verify_pdf
+
+PAGE_SIZE = 25
+
+
+def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [("Portfolio exports", reverse("portfolio:exports")), *trail]
+
+
+@login_required
+@require_GET
+def export_list(request: HttpRequest) -> HttpResponse:
+    exports = exports_visible_to(request.user).select_related("requested_by", "centre")
+    page = Paginator(exports, PAGE_SIZE).get_page(request.GET.get("page"))
+    learners = learners_exportable_by(request.user).order_by("full_name", "username")[:200]
+    return render(
+        request,
+        "portfolio/export_list.html",
+        {
+            "page": page,
+            "learners": learners,
+            "breadcrumbs": [("Portfolio exports", None)],
+        },
+    )
+
+
+@login_required
+@require_POST
+def export_learner(request: HttpRequest, pk: int) -> HttpResponse:
+    centre, learner = get_learner_for_export(request.user, pk)
+    export = services.export_request(
+        requested_by=request.user,
+        centre=centre,
+        scope=PortfolioExport.Scope.LEARNER,
+        scope_label=f"Portfolio of {learner.display_name}",
+        learners=[learner],
+    )
+    return redirect("portfolio:export_detail", pk=export.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_cohort(request: HttpRequest) -> HttpResponse:
+    centre = require_cohort_exporter(request.user)
+    form = CohortForm(request.POST or None, centre=centre)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            export = services.export_request(
+                requested_by=request.user,
+                centre=centre,
+                scope=data["scope"],
+                scope_label=data["label"],
+                learners=data["resolved"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("portfolio:export_detail", pk=export.pk)
+    return render(
+        request,
+        "portfolio/export_cohort.html",
+        {"form": form, "breadcrumbs": _crumbs(("Export a cohort", None))},
+    )
+
+
+@login_required
+@require_GET
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for(request.user, pk)
+    return render(
+        request,
+        "portfolio/export_detail.html",
+        {"export": export, "breadcrumbs": _crumbs((export.scope_label, None))},
+    )
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for(request.user, pk)
+    return render(request, "portfolio/_export_status.html", {"export": export})
+
+
+@login_required
+@require_POST
+def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for(request.user, pk)
+    try:
+        services.export_retry(export=export)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The export was queued again.")
+    return redirect("portfolio:export_detail", pk=export.pk)
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    export = get_export_for(request.user, pk)
+    if export.status != PortfolioExport.Status.DONE or not export.result:
+        raise Http404("This export has no file to download.")
+    response = FileResponse(
+        export.result.open("rb"),
+        as_attachment=True,
+        filename=export.result_name,
+        content_type="application/zip" if export.is_zip else "application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["pdf"]
+        result = verify_pdf(b"".join(upload.chunks()))
+    return render(
+        request,
+        "portfolio/verify.html",
+        {"form": form, "result": result, "breadcrumbs": [("Verify a portfolio", None)]},
+    )
