@@ -14,6 +14,7 @@ urlpatterns = [
     path("eqa/", views.eqa_dashboard, name="eqa_dashboard"),
     path("eqa/centres/<int:pk>/", views.eqa_centre, name="eqa_centre"),
     path("standards/", include("standards.urls")),
+    path("evidence/", include("evidence.urls")),
     path("portfolio/", include("portal.portfolio.urls")),
     path(
         "accounts/login/",

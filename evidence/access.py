@@ -1,0 +1,67 @@
+"""Who may reach which evidence: exactly the people who may see its enrolment.
+
+That is the learner, their assessor and IQA, their centre's admins and an external quality
+assurer granted the centre (``assessments.access.enrolments_visible_to``). Evidence out of
+reach is a 404 whatever the URL; someone who may see it but is not its learner gets a 403
+when asking to change it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from assessments.access import enrolments_visible_to
+from assessments.models import Enrolment
+from evidence.models import EvidenceFile, EvidenceItem
+
+
+def items_visible_to(user: Any) -> QuerySet[EvidenceItem]:
+    return EvidenceItem.objects.filter(enrolment__in=enrolments_visible_to(user))
+
+
+def enrolments_for_new_evidence(user: Any) -> QuerySet[Enrolment]:
+    """The learner's own active enrolments: where they may add evidence."""
+    return (
+        enrolments_visible_to(user)
+        .filter(learner=user, status=Enrolment.Status.ACTIVE)
+        .select_related("standard")
+    )
+
+
+def require_learner(user: Any) -> None:
+    if not (user.is_authenticated and user.is_learner):
+        raise PermissionDenied("Only learners add evidence.")
+
+
+def get_item_for(user: Any, pk: int, *, write: bool = False) -> EvidenceItem:
+    """The item if the user may see it (else 404); with ``write``, 403 unless their own."""
+    item = (
+        items_visible_to(user)
+        .select_related("enrolment__learner", "enrolment__standard", "enrolment__centre")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such evidence.")
+    if write and item.enrolment.learner_id != user.pk:
+        raise PermissionDenied("Only the learner may change their evidence.")
+    return item
+
+
+def get_file_for(user: Any, pk: int, *, write: bool = False) -> EvidenceFile:
+    """The file if the user may see its item (else 404); with ``write``, 403 unless theirs."""
+    evidence_file = (
+        EvidenceFile.objects.filter(item__in=items_visible_to(user))
+        .select_related("item__enrolment")
+        .filter(pk=pk)
+        .first()
+    )
+    if evidence_file is None:
+        raise Http404("No such file.")
+    if write and evidence_file.item.enrolment.learner_id != user.pk:
+        raise PermissionDenied("Only the learner may change their evidence.")
+    return evidence_file

@@ -1,0 +1,93 @@
+"""Scoped reads for evidence pages. Each list is built from ``items_visible_to``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from assessments.models import Enrolment
+from evidence.access import items_visible_to
+from evidence.models import EvidenceFile, EvidenceItem, Mapping
+from standards.models import Criterion, CriterionGroup, Kind, Standard
+
+
+def evidence_list(
+    user: Any,
+    *,
+    enrolment_id: int | None = None,
+    evidence_type: str = "",
+    status: str = "",
+    query: str = "",
+) -> QuerySet[EvidenceItem]:
+    """Items the user may see, filtered, with what the list prints in a fixed few queries."""
+    items = items_visible_to(user).select_related("enrolment__learner", "enrolment__standard")
+    if enrolment_id:
+        items = items.filter(enrolment_id=enrolment_id)
+    if evidence_type:
+        items = items.filter(evidence_type=evidence_type)
+    if status:
+        items = items.filter(status=status)
+    if query:
+        items = items.filter(
+            Q(title__icontains=query)
+            | Q(description__icontains=query)
+            | Q(reference__iexact=query)
+            | Q(files__original_name__icontains=query)
+        ).distinct()
+    return (
+        items.annotate(
+            file_count=Count("files", distinct=True),
+            mapping_count=Count("mappings", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "files",
+                queryset=EvidenceFile.objects.filter(kind=EvidenceFile.Kind.IMAGE).exclude(
+                    thumbnail=""
+                ),
+                to_attr="images",
+            )
+        )
+        .order_by("-occurred_on", "-created_at", "-pk")
+    )
+
+
+def awaiting_review_for(assessor: Any) -> QuerySet[EvidenceItem]:
+    """Submitted evidence of the assessor's active caseload, oldest first."""
+    return (
+        items_visible_to(assessor)
+        .filter(
+            enrolment__assessor=assessor,
+            enrolment__status=Enrolment.Status.ACTIVE,
+            status=EvidenceItem.Status.SUBMITTED,
+        )
+        .select_related("enrolment__learner", "enrolment__standard")
+        .annotate(file_count=Count("files"))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def item_files(item: EvidenceItem) -> list[EvidenceFile]:
+    return list(item.files.order_by("uploaded_at", "pk"))
+
+
+def item_mappings(item: EvidenceItem) -> list[Mapping]:
+    return list(
+        item.mappings.select_related("criterion__group", "confirmed_by").order_by(
+            "criterion__kind", "criterion__order"
+        )
+    )
+
+
+def criteria_by_group(standard: Standard) -> list[tuple[CriterionGroup, list[Criterion]]]:
+    """The standard's criteria under their group headings, in the standard's order."""
+    criteria = Criterion.objects.filter(standard=standard).order_by("kind", "order")
+    by_group: dict[int, list[Criterion]] = {}
+    for criterion in criteria:
+        by_group.setdefault(criterion.group_id, []).append(criterion)
+    groups = sorted(
+        CriterionGroup.objects.filter(standard=standard),
+        key=lambda group: (group.kind != Kind.PERFORMANCE, group.order),
+    )
+    return [(group, by_group[group.pk]) for group in groups if group.pk in by_group]

@@ -1,0 +1,310 @@
+"""Writes for evidence. Each validates with full_clean() and saves inside a transaction.
+
+Stored files and their rows go together: a file is copied to storage (hashed on the way),
+re-read and verified before its row is written, and removed again if anything fails; rows
+are deleted first and their stored files removed once the deletion has committed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from PIL import Image, ImageOps
+
+from assessments.models import Enrolment
+from evidence import filetypes
+from evidence.filetypes import Refused
+from evidence.models import EvidenceFile, EvidenceItem, Mapping, private_storage
+from evidence.uploads import too_large_message
+from standards.models import Criterion
+
+logger = logging.getLogger(__name__)
+
+CHUNK_BYTES = 1024 * 1024
+THUMBNAIL_PIXELS = 320
+ITEM_FIELDS = (
+    "title",
+    "occurred_on",
+    "evidence_type",
+    "description",
+    "witness_name",
+    "witness_role",
+    "witness_relationship",
+    "witness_contact",
+    "witness_statement",
+)
+
+
+class EvidenceLocked(Exception):
+    """The item is submitted or accepted: read-only to its learner."""
+
+    def __init__(self, item: EvidenceItem) -> None:
+        status = item.get_status_display().lower()
+        super().__init__(
+            f"{item.reference} is {status}, so it cannot be changed. It becomes editable "
+            "again only if your assessor refers it back."
+        )
+
+
+def _locked_item(item: EvidenceItem) -> EvidenceItem:
+    """Re-read the item under a row lock and check the learner may still change it."""
+    fresh = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    if not fresh.is_editable:
+        raise EvidenceLocked(fresh)
+    return fresh
+
+
+@transaction.atomic
+def evidence_create(*, enrolment: Enrolment, **fields: Any) -> EvidenceItem:
+    """A draft item numbered E1, E2… within the enrolment."""
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown evidence fields: {', '.join(sorted(unknown))}")
+    if enrolment.status != Enrolment.Status.ACTIVE:
+        raise ValidationError("Evidence can be added only to an active enrolment.")
+    # Lock the enrolment so two items created at once cannot take the same number.
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+    last = enrolment.evidence_items.aggregate(last=Max("sequence"))["last"] or 0
+    item = EvidenceItem(enrolment=enrolment, sequence=last + 1, reference=f"E{last + 1}")
+    for field, value in fields.items():
+        setattr(item, field, value)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def evidence_update(*, item: EvidenceItem, **fields: Any) -> EvidenceItem:
+    unknown = set(fields) - set(ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown evidence fields: {', '.join(sorted(unknown))}")
+    fresh = _locked_item(item)
+    for field, value in fields.items():
+        setattr(fresh, field, value)
+    if fresh.evidence_type != EvidenceItem.Type.WITNESS:
+        fresh.files.filter(is_witness_statement=True).update(is_witness_statement=False)
+    fresh.full_clean()
+    fresh.save()
+    return fresh
+
+
+def evidence_delete(*, item: EvidenceItem) -> None:
+    """Delete a draft with its files and self-mapping."""
+    with transaction.atomic():
+        fresh = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        if fresh.status != EvidenceItem.Status.DRAFT:
+            raise EvidenceLocked(fresh)
+        if fresh.mappings.filter(confirmed=True).exists():
+            raise ValidationError("An assessor has confirmed mappings for this evidence.")
+        names = _stored_names(fresh.files.all())
+        fresh.files.all().delete()
+        fresh.mappings.all().delete()
+        fresh.delete()
+        transaction.on_commit(lambda: _remove_stored(names))
+
+
+def _normalised(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@transaction.atomic
+def evidence_submit(
+    *, item: EvidenceItem, learner: Any, declaration_name: str, now: datetime.datetime | None = None
+) -> EvidenceItem:
+    """Submit for assessment with the learner's named, time-stamped declaration."""
+    fresh = _locked_item(item)
+    if fresh.enrolment.learner_id != learner.pk:
+        raise ValidationError("Only the learner can submit their own evidence.")
+    expected = learner.full_name or learner.username
+    if not declaration_name.strip() or _normalised(declaration_name) != _normalised(expected):
+        raise ValidationError(
+            {"declaration_name": "Type your full name exactly as it appears on your account."}
+        )
+    has_content = (
+        fresh.files.exists() or fresh.description.strip() or fresh.witness_statement.strip()
+    )
+    if not has_content:
+        raise ValidationError("Add a file or write a description before submitting.")
+    now = now or timezone.now()
+    fresh.status = EvidenceItem.Status.SUBMITTED
+    fresh.submitted_at = now
+    fresh.declared_at = now
+    fresh.declaration_name = " ".join(declaration_name.split())
+    fresh.full_clean()
+    fresh.save()
+    return fresh
+
+
+class _HashingFile(File):
+    """Hashes what is read through it; reading from the start again starts a new hash."""
+
+    DEFAULT_CHUNK_SIZE = CHUNK_BYTES
+
+    def __init__(self, file: IO[bytes], name: str) -> None:
+        super().__init__(file, name=name)
+        self.digest = hashlib.sha256()
+        self.bytes_read = 0
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if offset == 0 and whence == 0:
+            self.digest = hashlib.sha256()
+            self.bytes_read = 0
+        return self.file.seek(offset, whence)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.file.read(size)
+        self.digest.update(data)
+        self.bytes_read += len(data)
+        return data
+
+
+def _stored_sha256(name: str) -> str:
+    digest = hashlib.sha256()
+    with private_storage().open(name, "rb") as stored:
+        while chunk := stored.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _thumbnail(source: IO[bytes]) -> bytes | None:
+    """A JPEG at most 320 px on its longer side, upright as the camera meant it."""
+    try:
+        source.seek(0)
+        with Image.open(source) as image:
+            image.draft("RGB", (THUMBNAIL_PIXELS * 2, THUMBNAIL_PIXELS * 2))
+            upright = ImageOps.exif_transpose(image)
+            upright.thumbnail((THUMBNAIL_PIXELS, THUMBNAIL_PIXELS))
+            out = io.BytesIO()
+            upright.convert("RGB").save(out, "JPEG", quality=82, optimize=True)
+            return out.getvalue()
+    except (OSError, ValueError):
+        logger.warning("Could not make a thumbnail", exc_info=True)
+        return None
+    finally:
+        source.seek(0)
+
+
+def evidence_file_add(
+    *,
+    item: EvidenceItem,
+    upload: IO[bytes],
+    original_name: str,
+    size: int,
+    is_witness_statement: bool = False,
+) -> EvidenceFile:
+    """Check, store, verify and record one file. Raises ``Refused`` or ``EvidenceLocked``.
+
+    ``upload`` is any readable, seekable binary file (an ``UploadedFile`` in a request);
+    nothing of it is held in memory beyond one chunk.
+    """
+    if not item.is_editable:
+        raise EvidenceLocked(item)
+    limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise Refused(too_large_message(limit))
+    detected = filetypes.detect(upload, size=size)
+    storage = private_storage()
+    created: list[str] = []
+    try:
+        source = _HashingFile(upload, name=original_name)
+        source.size = size
+        stored_name = storage.save(f"evidence/{uuid.uuid4().hex}", source)
+        created.append(stored_name)
+        sha256 = source.digest.hexdigest()
+        if storage.size(stored_name) != size or source.bytes_read != size:
+            raise Refused("The file did not arrive complete; nothing was saved. Try again.")
+        if _stored_sha256(stored_name) != sha256:
+            raise Refused("The stored copy did not match the upload; nothing was saved.")
+        thumbnail_name = None
+        if detected.kind == EvidenceFile.Kind.IMAGE and (thumb := _thumbnail(upload)):
+            thumbnail_name = storage.save(
+                f"evidence/thumbnails/{uuid.uuid4().hex}.jpg", ContentFile(thumb)
+            )
+            created.append(thumbnail_name)
+        with transaction.atomic():
+            fresh = _locked_item(item)
+            row = EvidenceFile(
+                item=fresh,
+                file=stored_name,
+                thumbnail=thumbnail_name,
+                original_name=filetypes.clean_filename(original_name),
+                media_type=detected.media_type,
+                kind=detected.kind,
+                size=size,
+                sha256=sha256,
+                is_witness_statement=bool(
+                    is_witness_statement and fresh.evidence_type == EvidenceItem.Type.WITNESS
+                ),
+            )
+            row.full_clean()
+            row.save()
+    except BaseException:
+        _remove_stored(created)
+        raise
+    return row
+
+
+def evidence_file_delete(*, evidence_file: EvidenceFile) -> None:
+    with transaction.atomic():
+        _locked_item(evidence_file.item)
+        names = _stored_names([evidence_file])
+        evidence_file.delete()
+        transaction.on_commit(lambda: _remove_stored(names))
+
+
+def _stored_names(files: Iterable[EvidenceFile]) -> list[str]:
+    names: list[str] = []
+    for row in files:
+        names.append(row.file.name)
+        if row.thumbnail:
+            names.append(row.thumbnail.name)
+    return names
+
+
+def _remove_stored(names: Iterable[str]) -> None:
+    storage = private_storage()
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Could not remove stored evidence file %s", name)
+
+
+@transaction.atomic
+def mapping_set_by_learner(*, item: EvidenceItem, criteria: Iterable[Criterion]) -> None:
+    """Make the learner's proposed, unconfirmed mappings exactly ``criteria``.
+
+    Confirmed rows, and rows the assessor added, are never touched from the learner side.
+    """
+    fresh = _locked_item(item)
+    wanted = {criterion.pk for criterion in criteria}
+    allowed = set(
+        Criterion.objects.filter(
+            standard_id=fresh.enrolment.standard_id, pk__in=wanted
+        ).values_list("pk", flat=True)
+    )
+    if allowed != wanted:
+        raise ValidationError("Choose only criteria of this enrolment's standard.")
+    existing = set(fresh.mappings.values_list("criterion_id", flat=True))
+    fresh.mappings.filter(proposed_by_learner=True, confirmed=False).exclude(
+        criterion_id__in=wanted
+    ).delete()
+    Mapping.objects.bulk_create(
+        [
+            Mapping(item=fresh, criterion_id=pk, proposed_by_learner=True)
+            for pk in sorted(wanted - existing)
+        ]
+    )

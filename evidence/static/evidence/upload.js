@@ -1,0 +1,149 @@
+/* Evidence upload: pick or drop several files; each goes up in its own request with a
+   progress bar, so one refused or interrupted file does not affect the others.
+   Without JavaScript the same form posts the files normally. */
+(function () {
+  "use strict";
+
+  function humanSize(bytes) {
+    var units = ["bytes", "KB", "MB", "GB"];
+    var i = 0;
+    while (bytes >= 1024 && i < units.length - 1) { bytes /= 1024; i += 1; }
+    return (i === 0 ? bytes : bytes.toFixed(1)) + " " + units[i];
+  }
+
+  function setup(form) {
+    var zone = form.querySelector("[data-drop-zone]");
+    var inputs = form.querySelectorAll("input[type=file]");
+    var list = form.querySelector("[data-progress-list]");
+    var fileList = document.getElementById("file-list");
+    var button = form.querySelector("[data-upload-button]");
+    var witness = form.querySelector("input[name=is_witness_statement]");
+    var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+    var maxBytes = Number(form.dataset.maxBytes);
+    var maxLabel = form.dataset.maxLabel;
+
+    if (button) { button.hidden = true; }  // files go up as soon as they are chosen
+
+    function row(file) {
+      var li = document.createElement("li");
+      var name = document.createElement("p");
+      name.className = "mb-1 text-break";
+      name.textContent = file.name + " (" + humanSize(file.size) + ")";
+      var bar = document.createElement("div");
+      bar.className = "progress";
+      bar.setAttribute("role", "progressbar");
+      bar.setAttribute("aria-label", "Uploading " + file.name);
+      bar.setAttribute("aria-valuemin", "0");
+      bar.setAttribute("aria-valuemax", "100");
+      bar.setAttribute("aria-valuenow", "0");
+      var fill = document.createElement("div");
+      fill.className = "progress-bar";
+      fill.style.width = "0%";
+      bar.appendChild(fill);
+      var status = document.createElement("p");
+      status.className = "mb-0 small";
+      status.setAttribute("aria-live", "polite");
+      status.textContent = "0% uploaded";
+      li.append(name, bar, status);
+      list.appendChild(li);
+      return {
+        progress: function (percent) {
+          bar.setAttribute("aria-valuenow", String(percent));
+          bar.setAttribute("aria-valuetext", percent + "%");
+          fill.style.width = percent + "%";
+          status.textContent = percent + "% uploaded";
+        },
+        done: function (text) {
+          this.progress(100);
+          status.className = "mb-0 small upload-done";
+          status.textContent = "✓ " + text;
+        },
+        fail: function (text) {
+          bar.hidden = true;
+          status.className = "mb-0 small upload-failed";
+          status.setAttribute("role", "alert");
+          status.textContent = "✗ " + text;
+        }
+      };
+    }
+
+    function showSaved(saved) {
+      var empty = fileList && fileList.querySelector("[data-empty]");
+      if (empty) { empty.remove(); }
+      saved.forEach(function (entry) {
+        fileList.insertAdjacentHTML("beforeend", entry.html);
+      });
+    }
+
+    function upload(file) {
+      var r = row(file);
+      if (file.size > maxBytes) {
+        r.fail(file.name + " is larger than the limit of " + maxLabel + "; it was not uploaded.");
+        return;
+      }
+      var data = new FormData();
+      data.append("csrfmiddlewaretoken", token);
+      if (witness && witness.checked) { data.append("is_witness_statement", "on"); }
+      data.append("file", file, file.name);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("X-CSRFToken", token);
+      xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
+      xhr.upload.onprogress = function (event) {
+        if (event.lengthComputable) {
+          // Hold at 99% until the server has checked and stored the file.
+          r.progress(Math.min(99, Math.floor((event.loaded / event.total) * 100)));
+        }
+      };
+      xhr.onload = function () {
+        var body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+        if (xhr.status === 201 && body) {
+          r.done(file.name + " uploaded and checked.");
+          showSaved(body.saved);
+        } else if (body && body.errors && body.errors.length) {
+          r.fail(body.errors.join(" ") + " Nothing of it was saved.");
+          if (body.saved) { showSaved(body.saved); }
+        } else {
+          r.fail("The upload of " + file.name + " failed (error " + xhr.status + "); nothing was saved. Try again.");
+        }
+      };
+      xhr.onerror = function () {
+        r.fail("The upload of " + file.name + " was interrupted (the connection was lost); nothing was saved. Try again.");
+      };
+      xhr.onabort = function () {
+        r.fail("The upload of " + file.name + " was cancelled; nothing was saved.");
+      };
+      xhr.send(data);
+    }
+
+    function uploadAll(files) {
+      Array.prototype.forEach.call(files, upload);
+    }
+
+    inputs.forEach(function (input) {
+      input.addEventListener("change", function () {
+        uploadAll(input.files);
+        input.value = "";
+      });
+    });
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (event) {
+        event.preventDefault();
+        zone.classList.add("is-dragover");
+      });
+    });
+    zone.addEventListener("dragleave", function (event) {
+      if (!zone.contains(event.relatedTarget)) { zone.classList.remove("is-dragover"); }
+    });
+    zone.addEventListener("drop", function (event) {
+      event.preventDefault();
+      zone.classList.remove("is-dragover");
+      if (event.dataTransfer && event.dataTransfer.files.length) {
+        uploadAll(event.dataTransfer.files);
+      }
+    });
+  }
+
+  document.querySelectorAll("form[data-upload]").forEach(setup);
+})();

@@ -1,0 +1,455 @@
+"""Evidence pages: learners capture and submit evidence; everyone who may see it reads it.
+
+Every view starts with an access helper from ``evidence.access``. Files are served only here,
+as attachments (or inline for verified images, audio and video), never from a public URL.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models.fields.files import FieldFile
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments.access import enrolments_visible_to
+from evidence import filetypes, selectors, services
+from evidence.access import (
+    enrolments_for_new_evidence,
+    get_file_for,
+    get_item_for,
+    require_learner,
+)
+from evidence.filetypes import Refused
+from evidence.forms import (
+    EvidenceFilterForm,
+    EvidenceItemForm,
+    FileUploadForm,
+    MappingForm,
+    SubmitForm,
+)
+from evidence.models import EvidenceFile, EvidenceItem
+from evidence.services import EvidenceLocked
+from evidence.uploads import EvidenceSizeLimitHandler
+from standards.models import Criterion
+
+PAGE_SIZE = 20
+INLINE_TYPES = filetypes.IMAGE_TYPES | filetypes.AUDIO_TYPES | filetypes.VIDEO_TYPES
+ACCEPT = (
+    ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.txt,text/plain,"
+    "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,"
+    "audio/mpeg,audio/mp4,audio/aac,audio/wav,audio/ogg,.mp3,.m4a,.aac,.wav,.ogg,.oga,"
+    "video/mp4,video/quicktime,video/webm,.mp4,.m4v,.mov,.webm"
+)
+ITEM_FIELDS = services.ITEM_FIELDS
+
+
+def _crumbs(request: HttpRequest, *trail: tuple[str, str | None]) -> list:
+    label = "My evidence" if request.user.is_learner else "Evidence"
+    return [(label, reverse("evidence:list")), *trail]
+
+
+def _item_crumb(item: EvidenceItem) -> tuple[str, str]:
+    return (f"{item.reference} {item.title}", reverse("evidence:detail", args=[item.pk]))
+
+
+def _add_errors(form: Form, error: ValidationError | Exception) -> None:
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, str(error))
+
+
+def _refuse_locked(request: HttpRequest, item: EvidenceItem) -> HttpResponse:
+    messages.error(request, str(EvidenceLocked(item)))
+    return redirect("evidence:detail", pk=item.pk)
+
+
+@login_required
+@require_GET
+def evidence_list(request: HttpRequest) -> HttpResponse:
+    enrolments = enrolments_visible_to(request.user)
+    form = EvidenceFilterForm(request.GET, enrolments=enrolments, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    items = selectors.evidence_list(
+        request.user,
+        enrolment_id=filters.get("enrolment"),
+        evidence_type=filters.get("evidence_type", ""),
+        status=filters.get("status", ""),
+        query=(filters.get("q") or "").strip(),
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "evidence/evidence_list.html",
+        {
+            "page": page,
+            "form": form,
+            "filtered": any(filters.get(k) for k in ("enrolment", "evidence_type", "status", "q")),
+            "query_string": params.urlencode(),
+            "can_add": request.user.is_learner and enrolments_for_new_evidence(request.user),
+            "show_learner": not request.user.is_learner,
+            "breadcrumbs": [(_crumbs(request)[0][0], None)],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_create(request: HttpRequest) -> HttpResponse:
+    require_learner(request.user)
+    enrolments = enrolments_for_new_evidence(request.user)
+    initial = {"enrolment": request.GET.get("enrolment")}
+    form = EvidenceItemForm(request.POST or None, enrolments=enrolments, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.evidence_create(
+                enrolment=data["enrolment"], **{f: data[f] for f in ITEM_FIELDS}
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{item.reference} was saved as a draft. Now add its files.")
+            return redirect("evidence:detail", pk=item.pk)
+    return render(
+        request,
+        "evidence/evidence_form.html",
+        {
+            "form": form,
+            "creating": True,
+            "has_enrolments": enrolments.exists(),
+            "breadcrumbs": _crumbs(request, ("Add evidence", None)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request.user, pk)
+    is_owner = item.enrolment.learner_id == request.user.pk
+    return render(
+        request,
+        "evidence/evidence_detail.html",
+        {
+            "item": item,
+            "files": selectors.item_files(item),
+            "mappings": selectors.item_mappings(item),
+            "is_owner": is_owner,
+            "can_edit": is_owner and item.is_editable,
+            "can_delete": is_owner and item.status == EvidenceItem.Status.DRAFT,
+            "max_bytes": settings.EVIDENCE_MAX_UPLOAD_BYTES,
+            "accept": ACCEPT,
+            "breadcrumbs": _crumbs(request, (f"{item.reference} {item.title}", None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request.user, pk, write=True)
+    if not item.is_editable:
+        return _refuse_locked(request, item)
+    form = EvidenceItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_update(item=item, **{f: form.cleaned_data[f] for f in ITEM_FIELDS})
+        except EvidenceLocked as error:
+            messages.error(request, str(error))
+            return redirect("evidence:detail", pk=item.pk)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{item.reference} was saved.")
+            return redirect("evidence:detail", pk=item.pk)
+    return render(
+        request,
+        "evidence/evidence_form.html",
+        {
+            "form": form,
+            "item": item,
+            "creating": False,
+            "breadcrumbs": _crumbs(request, _item_crumb(item), ("Edit", None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request.user, pk, write=True)
+    if not item.is_editable:
+        return _refuse_locked(request, item)
+    criteria = Criterion.objects.filter(standard_id=item.enrolment.standard_id)
+    mappings = {m.criterion_id: m for m in item.mappings.all()}
+    initial = [pk for pk, m in mappings.items() if m.proposed_by_learner and not m.confirmed]
+    form = MappingForm(request.POST or None, criteria=criteria, initial={"criteria": initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mapping_set_by_learner(item=item, criteria=form.cleaned_data["criteria"])
+        except EvidenceLocked as error:
+            messages.error(request, str(error))
+            return redirect("evidence:detail", pk=item.pk)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            count = item.mappings.count()
+            messages.success(
+                request,
+                f"{item.reference} is mapped to {count} criteri{'on' if count == 1 else 'a'}.",
+            )
+            return redirect("evidence:detail", pk=item.pk)
+    if form.is_bound:
+        selected = {str(v) for v in form.data.getlist("criteria")}
+    else:
+        selected = {str(v) for v in initial}
+    return render(
+        request,
+        "evidence/evidence_mapping.html",
+        {
+            "item": item,
+            "form": form,
+            "groups": selectors.criteria_by_group(item.enrolment.standard),
+            "selected": selected,
+            "confirmed": {pk for pk, m in mappings.items() if m.confirmed},
+            "assessor_added": {
+                pk for pk, m in mappings.items() if not m.proposed_by_learner and not m.confirmed
+            },
+            "breadcrumbs": _crumbs(request, _item_crumb(item), ("Map to criteria", None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request.user, pk, write=True)
+    if not item.is_editable:
+        return _refuse_locked(request, item)
+    form = SubmitForm(request.POST or None, learner=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.evidence_submit(
+                item=item,
+                learner=request.user,
+                declaration_name=form.cleaned_data["declaration_name"],
+            )
+        except EvidenceLocked as error:
+            messages.error(request, str(error))
+            return redirect("evidence:detail", pk=item.pk)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{item.reference} was submitted for assessment. It is now read-only unless "
+                "your assessor refers it back.",
+            )
+            return redirect("evidence:detail", pk=item.pk)
+    return render(
+        request,
+        "evidence/evidence_submit.html",
+        {
+            "item": item,
+            "form": form,
+            "files": selectors.item_files(item),
+            "mappings": selectors.item_mappings(item),
+            "breadcrumbs": _crumbs(request, _item_crumb(item), ("Submit", None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item_for(request.user, pk, write=True)
+    if item.status != EvidenceItem.Status.DRAFT:
+        return _refuse_locked(request, item)
+    if request.method == "POST":
+        try:
+            services.evidence_delete(item=item)
+        except (EvidenceLocked, ValidationError) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, text)
+            return redirect("evidence:detail", pk=item.pk)
+        messages.success(request, f"{item.reference} {item.title} was deleted.")
+        return redirect("evidence:list")
+    return render(
+        request,
+        "evidence/evidence_delete.html",
+        {
+            "item": item,
+            "files": selectors.item_files(item),
+            "breadcrumbs": _crumbs(request, _item_crumb(item), ("Delete", None)),
+        },
+    )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+@csrf_exempt
+@login_required
+@require_POST
+def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Install the size guard before the body is read, then check CSRF as usual."""
+    item = get_item_for(request.user, pk, write=True)
+    request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request))
+    return _file_upload(request, item)
+
+
+@csrf_protect
+def _file_upload(request: HttpRequest, item: EvidenceItem) -> HttpResponse:
+    saved: list[EvidenceFile] = []
+    errors: list[str] = []
+    status = 201
+    form = FileUploadForm(request.POST, request.FILES)
+    refused = getattr(request, "evidence_upload_refused", None)
+    if refused:
+        errors.append(refused)
+        status = 413
+    elif not item.is_editable:
+        errors.append(str(EvidenceLocked(item)))
+        status = 409
+    elif not form.is_valid():
+        errors += [e for field_errors in form.errors.values() for e in field_errors]
+        status = 400
+    else:
+        for upload in form.cleaned_data["file"]:
+            shown = filetypes.clean_filename(upload.name)
+            try:
+                saved.append(
+                    services.evidence_file_add(
+                        item=item,
+                        upload=upload,
+                        original_name=upload.name,
+                        size=upload.size,
+                        is_witness_statement=form.cleaned_data["is_witness_statement"],
+                    )
+                )
+            except (Refused, EvidenceLocked) as error:
+                errors.append(f"{shown}: {error}")
+                status = 400
+            except ValidationError as error:
+                errors.append(f"{shown}: {' '.join(error.messages)}")
+                status = 400
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "saved": [
+                    {
+                        "name": row.original_name,
+                        "html": render_to_string(
+                            "evidence/_file_row.html",
+                            {"file": row, "item": item, "can_edit": True},
+                            request=request,
+                        ),
+                    }
+                    for row in saved
+                ],
+                "errors": errors,
+            },
+            status=status,
+        )
+    for row in saved:
+        messages.success(request, f"{row.original_name} was uploaded.")
+    for error in errors:
+        messages.error(request, f"{error} Nothing of that file was saved.")
+    return redirect("evidence:detail", pk=item.pk)
+
+
+@login_required
+@require_POST
+def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence_file = get_file_for(request.user, pk, write=True)
+    item = evidence_file.item
+    try:
+        services.evidence_file_delete(evidence_file=evidence_file)
+    except EvidenceLocked as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{evidence_file.original_name} was removed.")
+    return redirect("evidence:detail", pk=item.pk)
+
+
+def content_disposition(disposition: str, filename: str) -> str:
+    """RFC 6266 with an ASCII fallback and the exact name as RFC 5987 ``filename*``."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = "".join(c if c.isalnum() or c in " ._-()" else "_" for c in ascii_name)
+    ascii_name = ascii_name.strip(" .") or "file"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _serve(stored: FieldFile, *, media_type: str, filename: str, inline: bool) -> FileResponse:
+    handle = stored.storage.open(stored.name, "rb")
+    content_type = f"{media_type}; charset=utf-8" if media_type == "text/plain" else media_type
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(
+        "inline" if inline else "attachment", filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response
+
+
+@login_required
+@require_GET
+def file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence_file = get_file_for(request.user, pk)
+    return _serve(
+        evidence_file.file,
+        media_type=evidence_file.media_type,
+        filename=evidence_file.original_name,
+        inline=False,
+    )
+
+
+@login_required
+@require_GET
+def file_inline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Images, audio and video under their verified media type, for in-page previews."""
+    evidence_file = get_file_for(request.user, pk)
+    if not (evidence_file.plays_inline and evidence_file.media_type in INLINE_TYPES):
+        raise Http404("This file can only be downloaded.")
+    return _serve(
+        evidence_file.file,
+        media_type=evidence_file.media_type,
+        filename=evidence_file.original_name,
+        inline=True,
+    )
+
+
+@login_required
+@require_GET
+def file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence_file = get_file_for(request.user, pk)
+    if not evidence_file.thumbnail:
+        raise Http404("This file has no thumbnail.")
+    stem = evidence_file.original_name.rsplit(".", 1)[0]
+    return _serve(
+        evidence_file.thumbnail,
+        media_type="image/jpeg",
+        filename=f"{stem}-thumbnail.jpg",
+        inline=True,
+    )

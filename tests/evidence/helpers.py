@@ -1,0 +1,99 @@
+"""Small real files of each kind, and evidence made through the services, for tests."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import struct
+import zipfile
+import zlib
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from evidence import services
+from evidence.models import EvidenceFile, EvidenceItem
+
+
+def png_bytes(size: tuple[int, int] = (40, 30), colour: str = "teal") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def jpeg_bytes(size: tuple[int, int] = (64, 48)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "orange").save(out, "JPEG")
+    return out.getvalue()
+
+
+def bomb_png(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A tiny PNG whose header claims a huge canvas (a decompression bomb's signature)."""
+    data = bytearray(png_bytes((1, 1)))
+    ihdr = 8 + 8  # signature, then length + type of the IHDR chunk
+    data[ihdr : ihdr + 8] = struct.pack(">II", width, height)
+    crc = zlib.crc32(bytes(data[12 : ihdr + 13])) & 0xFFFFFFFF
+    data[ihdr + 13 : ihdr + 17] = struct.pack(">I", crc)
+    return bytes(data)
+
+
+def pdf_bytes() -> bytes:
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def docx_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
+def odt_bytes() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def make_item(enrolment, **fields) -> EvidenceItem:
+    values = {
+        "title": "Care plan review",
+        "occurred_on": datetime.date(2026, 10, 1),
+        "evidence_type": EvidenceItem.Type.PRODUCT,
+        "description": "I reviewed the care plan.",
+        **fields,
+    }
+    return services.evidence_create(enrolment=enrolment, **values)
+
+
+def add_file(item: EvidenceItem, name: str = "photo.png", content: bytes | None = None, **kw):
+    content = png_bytes() if content is None else content
+    return services.evidence_file_add(
+        item=item, upload=io.BytesIO(content), original_name=name, size=len(content), **kw
+    )
+
+
+def submitted_item(enrolment, **fields) -> EvidenceItem:
+    item = make_item(enrolment, **fields)
+    add_file(item)
+    return services.evidence_submit(
+        item=item, learner=enrolment.learner, declaration_name=enrolment.learner.full_name
+    )
+
+
+def image_file(enrolment) -> EvidenceFile:
+    return add_file(make_item(enrolment))
