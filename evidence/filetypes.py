@@ -271,9 +271,9 @@ def clean_filename(name: str, *, limit: int = 150) -> str:
     Unicode in NFC, at most ``limit`` characters (keeping the extension)."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(
-        ch for ch in name if unicodedata.category(ch)[0] != "C" or ch in {" "}
-    )  # Cc, Cf, Cs, Co, Cn: controls, bidi overrides, surrogates, private, unassigned
+    name = re.sub(r"\s", " ", name)
+    # Drop Cc, Cf, Cs, Co, Cn: controls, bidi overrides, surrogates, private use, unassigned.
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
     name = re.sub(r"\s+", " ", name).strip(" .")
     if not name:
         return "file"
