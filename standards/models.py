@@ -181,9 +181,15 @@ class TextCorrection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     supplied_at = models.DateTimeField(auto_now_add=True)
+    supplier_name = models.CharField(
+        max_length=300, blank=True, help_text="The supplier's name when the text was supplied."
+    )
+    supplier_centre = models.CharField(
+        max_length=300, blank=True, help_text="The supplier's centre when the text was supplied."
+    )
 
     class Meta:
-        ordering = ["-supplied_at"]
+        ordering = ["-supplied_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Correction to {self.criterion.reference}"
