@@ -88,8 +88,6 @@ CASES = [
         },
         kwargs=lambda p: {"pk": p.enrolment.pk},
     ),
-    Case("standards:list", ANYONE),
-    Case("standards:detail", ANYONE, kwargs=lambda p: {"slug": p.enrolment.standard.slug}),
     Case("login", dict.fromkeys(ANYONE, 302), anonymous=200),  # signed in: sent home
     Case("logout", {}, default=405, anonymous=405),
     Case("logout", dict.fromkeys(ANYONE, 302), method="post"),
