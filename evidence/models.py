@@ -197,6 +197,15 @@ class Mapping(models.Model):
             self.item_id
             and self.criterion_id
             and self.criterion.standard_id != self.item.enrolment.standard_id
+            # The assessor may map evidence to an equivalent criterion of the same learner's
+            # other enrolment (see evidence.review_selectors); the learner may not.
+            and not (
+                self.confirmed
+                and Enrolment.objects.filter(
+                    learner_id=self.item.enrolment.learner_id,
+                    standard_id=self.criterion.standard_id,
+                ).exists()
+            )
         ):
             raise ValidationError(
                 {"criterion": "The criterion must belong to the standard of the enrolment."}

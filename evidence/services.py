@@ -25,6 +25,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps
 
 from assessments.models import Enrolment
+from assessments.services import ensure_unlocked
 from evidence import filetypes
 from evidence.filetypes import Refused
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, private_storage
@@ -64,6 +65,7 @@ def _locked_item(item: EvidenceItem) -> EvidenceItem:
     fresh = EvidenceItem.objects.select_for_update().get(pk=item.pk)
     if not fresh.is_editable:
         raise EvidenceLocked(fresh)
+    ensure_unlocked(fresh.enrolment)  # a signed-off unit is locked whatever the item's status
     return fresh
 
 
@@ -75,6 +77,7 @@ def evidence_create(*, enrolment: Enrolment, **fields: Any) -> EvidenceItem:
         raise ValueError(f"Unknown evidence fields: {', '.join(sorted(unknown))}")
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise ValidationError("Evidence can be added only to an active enrolment.")
+    ensure_unlocked(enrolment)
     # Lock the enrolment so two items created at once cannot take the same number.
     Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
     last = enrolment.evidence_items.aggregate(last=Max("sequence"))["last"] or 0
@@ -107,6 +110,7 @@ def evidence_delete(*, item: EvidenceItem) -> None:
         fresh = EvidenceItem.objects.select_for_update().get(pk=item.pk)
         if fresh.status != EvidenceItem.Status.DRAFT:
             raise EvidenceLocked(fresh)
+        ensure_unlocked(fresh.enrolment)
         if fresh.mappings.filter(confirmed=True).exists():
             raise ValidationError("An assessor has confirmed mappings for this evidence.")
         names = _stored_names(fresh.files.all())

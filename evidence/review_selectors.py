@@ -1,0 +1,248 @@
+"""Reads for assessment: the mapping grid and what is met, in a constant number of queries.
+
+Cross-standard evidence: one evidence item belongs to one enrolment, but the assessor may map
+it to a criterion of the *same learner's* other enrolments (an equivalent knowledge item, say).
+Such a mapping is an ordinary ``Mapping`` whose criterion is of the other standard; the other
+enrolment's grid shows it with the item's own reference and standard, and it counts as
+evidence for that enrolment like any other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from assessments.models import CriterionJudgement, Enrolment, RecordEntry
+from evidence.models import EvidenceItem, Mapping
+from standards.models import Criterion, CriterionGroup, Kind
+
+METHOD_ABBREVIATIONS = {
+    "observation": "OBS",
+    "product": "PROD",
+    "witness": "WT",
+    "discussion": "PD",
+    "questioning": "Q",
+    "reflective": "RA",
+    "prior_learning": "RPL",
+}
+REVIEWABLE = (
+    EvidenceItem.Status.SUBMITTED,
+    EvidenceItem.Status.ACCEPTED,
+    EvidenceItem.Status.REFERRED,
+)
+
+
+@dataclass
+class Cell:
+    """One evidence item against one criterion."""
+
+    item_id: int
+    reference: str
+    standard_code: str
+    item_status: str
+    confirmed: bool
+    proposed_by_learner: bool
+    method: str
+    method_label: str
+    confirmed_at: Any
+    own: bool  # the item belongs to this enrolment (not to the learner's other enrolment)
+
+    @property
+    def method_abbr(self) -> str:
+        return METHOD_ABBREVIATIONS.get(self.method, "")
+
+    @property
+    def backs(self) -> bool:
+        return self.confirmed and self.item_status == EvidenceItem.Status.ACCEPTED
+
+
+@dataclass
+class Row:
+    criterion: Criterion
+    cells: dict[int, Cell] = field(default_factory=dict)
+    judgement: CriterionJudgement | None = None
+    columns: list[tuple[EvidenceItem, Cell | None]] = field(default_factory=list)
+
+    @property
+    def mapped(self) -> list[Cell]:
+        return sorted(self.cells.values(), key=lambda c: (not c.own, c.standard_code, c.item_id))
+
+    @property
+    def backed(self) -> bool:
+        return any(cell.backs for cell in self.cells.values())
+
+    @property
+    def met(self) -> bool:
+        return bool(self.judgement and self.judgement.met and self.backed)
+
+    @property
+    def status(self) -> str:
+        """One of: met, not_met, ready, pending, proposed, missing."""
+        if self.met:
+            return "met"
+        if self.judgement and not self.judgement.met:
+            return "not_met"
+        if self.backed:
+            return "ready"
+        if any(cell.confirmed for cell in self.cells.values()):
+            return "pending"
+        if self.cells:
+            return "proposed"
+        return "missing"
+
+
+@dataclass
+class Grid:
+    enrolment: Enrolment
+    groups: list[tuple[CriterionGroup, list[Row]]]
+    items: list[EvidenceItem]
+
+    @property
+    def rows(self) -> list[Row]:
+        return [row for _group, rows in self.groups for row in rows]
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        counts = {kind: {"met": 0, "total": 0} for kind in Kind.values}
+        for row in self.rows:
+            counts[row.criterion.kind]["total"] += 1
+            counts[row.criterion.kind]["met"] += row.met
+        return counts
+
+    @property
+    def unmet(self) -> list[str]:
+        return [row.criterion.reference for row in self.rows if not row.met]
+
+    @property
+    def missing(self) -> list[Row]:
+        return [row for row in self.rows if row.status == "missing"]
+
+
+def enrolment_grid(enrolment: Enrolment) -> Grid:
+    """Criteria, items, mappings and judgements of one enrolment: four queries, into dicts."""
+    criteria = list(
+        Criterion.objects.filter(standard_id=enrolment.standard_id)
+        .select_related("group")
+        .order_by("kind", "order")
+    )
+    items = list(enrolment.evidence_items.filter(status__in=REVIEWABLE).order_by("sequence"))
+    mappings = (
+        Mapping.objects.filter(
+            criterion__standard_id=enrolment.standard_id,
+            item__enrolment__learner_id=enrolment.learner_id,
+            item__status__in=REVIEWABLE,
+        )
+        .values(
+            "criterion_id",
+            "item_id",
+            "item__reference",
+            "item__status",
+            "item__enrolment_id",
+            "item__enrolment__standard__code",
+            "confirmed",
+            "proposed_by_learner",
+            "method",
+            "confirmed_at",
+        )
+        .order_by("item__sequence")
+    )
+    judgements = {j.criterion_id: j for j in CriterionJudgement.objects.filter(enrolment=enrolment)}
+    methods = dict(Mapping.Method.choices)
+    rows = {c.pk: Row(criterion=c, judgement=judgements.get(c.pk)) for c in criteria}
+    for m in mappings:
+        rows[m["criterion_id"]].cells[m["item_id"]] = Cell(
+            item_id=m["item_id"],
+            reference=m["item__reference"],
+            standard_code=m["item__enrolment__standard__code"],
+            item_status=m["item__status"],
+            confirmed=m["confirmed"],
+            proposed_by_learner=m["proposed_by_learner"],
+            method=m["method"],
+            method_label=methods.get(m["method"], ""),
+            confirmed_at=m["confirmed_at"],
+            own=m["item__enrolment_id"] == enrolment.pk,
+        )
+    grouped: dict[int, list[Row]] = defaultdict(list)
+    group_objects: dict[int, CriterionGroup] = {}
+    for criterion in criteria:
+        grouped[criterion.group_id].append(rows[criterion.pk])
+        group_objects[criterion.group_id] = criterion.group
+    ordered = sorted(group_objects.values(), key=lambda g: (g.kind != Kind.PERFORMANCE, g.order))
+    return Grid(
+        enrolment=enrolment,
+        groups=[(group, grouped[group.pk]) for group in ordered],
+        items=items,
+    )
+
+
+def grid_row(enrolment: Enrolment, criterion: Criterion) -> Row:
+    """One row of the grid, for an htmx response after a change."""
+    row = Row(
+        criterion=criterion,
+        judgement=CriterionJudgement.objects.filter(
+            enrolment=enrolment, criterion=criterion
+        ).first(),
+    )
+    methods = dict(Mapping.Method.choices)
+    for mapping in Mapping.objects.filter(
+        criterion=criterion,
+        item__enrolment__learner_id=enrolment.learner_id,
+        item__status__in=REVIEWABLE,
+    ).select_related("item__enrolment__standard"):
+        row.cells[mapping.item_id] = Cell(
+            item_id=mapping.item_id,
+            reference=mapping.item.reference,
+            standard_code=mapping.item.enrolment.standard.code,
+            item_status=mapping.item.status,
+            confirmed=mapping.confirmed,
+            proposed_by_learner=mapping.proposed_by_learner,
+            method=mapping.method,
+            method_label=methods.get(mapping.method, ""),
+            confirmed_at=mapping.confirmed_at,
+            own=mapping.item.enrolment_id == enrolment.pk,
+        )
+    return row
+
+
+def item_feedback(enrolment: Enrolment) -> dict[int, RecordEntry]:
+    """The latest acceptance or referral of each item, with its feedback, from the record."""
+    latest: dict[int, RecordEntry] = {}
+    for entry in RecordEntry.objects.filter(
+        enrolment=enrolment,
+        action__in=[RecordEntry.Action.EVIDENCE_ACCEPTED, RecordEntry.Action.EVIDENCE_REFERRED],
+    ).order_by("sequence"):
+        latest[entry.payload.get("item")] = entry
+    return latest
+
+
+def target_enrolment(learner_id: int, criterion: Criterion) -> Enrolment | None:
+    """The learner's enrolment on the criterion's standard (the active one first)."""
+    return (
+        Enrolment.objects.filter(learner_id=learner_id, standard_id=criterion.standard_id)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .order_by("status", "-start_date")  # "active" sorts before "completed"
+        .select_related("centre")
+        .first()
+    )
+
+
+def equivalent_targets(item: EvidenceItem, criterion: Criterion) -> list[Criterion]:
+    """Equivalent criteria in the learner's other (non-withdrawn) enrolments' standards."""
+    if criterion.kind != Kind.KNOWLEDGE:
+        return []
+    other_standards = (
+        Enrolment.objects.filter(learner_id=item.enrolment.learner_id)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .exclude(standard_id=criterion.standard_id)
+        .values("standard_id")
+    )
+    return list(
+        Criterion.objects.filter(
+            equivalence_groups__criteria=criterion, standard_id__in=other_standards
+        )
+        .exclude(pk=criterion.pk)
+        .exclude(evidence_mappings__item=item)
+        .select_related("standard")
+        .distinct()
+        .order_by("standard__code", "order")
+    )

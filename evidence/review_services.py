@@ -1,0 +1,268 @@
+"""The assessor's decisions on evidence: accept, refer back, map, judge, sign off.
+
+Each checks that the acting user is the enrolment's assessor and that the work is not
+locked by a sign-off, then writes the change and appends it to the centre's record (with the
+SHA-256 of the evidence files involved) in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import services as assessment_services
+from assessments.models import CriterionJudgement, Enrolment, RecordEntry, UnitSignOff
+from evidence.models import EvidenceFile, EvidenceItem, Mapping
+from evidence.review_selectors import enrolment_grid, equivalent_targets, target_enrolment
+from standards.models import Criterion
+
+Action = RecordEntry.Action
+Method = Mapping.Method
+DEFAULT_METHOD = {
+    EvidenceItem.Type.PRODUCT: Method.PRODUCT,
+    EvidenceItem.Type.OBSERVATION: Method.OBSERVATION,
+    EvidenceItem.Type.WITNESS: Method.WITNESS,
+    EvidenceItem.Type.DISCUSSION: Method.DISCUSSION,
+    EvidenceItem.Type.QA: Method.QUESTIONING,
+    EvidenceItem.Type.REFLECTIVE: Method.REFLECTIVE,
+    EvidenceItem.Type.PRIOR_LEARNING: Method.PRIOR_LEARNING,
+}
+
+
+def default_method(item: EvidenceItem) -> str:
+    return DEFAULT_METHOD.get(item.evidence_type, "")
+
+
+def require_assessor(enrolment: Enrolment, user: Any) -> None:
+    if enrolment.assessor_id is None or enrolment.assessor_id != user.pk:
+        raise PermissionDenied("Only the learner's assessor may make this decision.")
+
+
+def _file_hashes(item: EvidenceItem) -> list[str]:
+    return list(EvidenceFile.objects.filter(item=item).values_list("sha256", flat=True))
+
+
+def _item_payload(item: EvidenceItem, **extra: Any) -> dict[str, Any]:
+    return {"item": item.pk, "reference": item.reference, "title": item.title, **extra}
+
+
+def _fresh_item(item: EvidenceItem, assessor: Any) -> EvidenceItem:
+    fresh = (
+        EvidenceItem.objects.select_for_update()
+        .select_related("enrolment__standard", "enrolment__learner")
+        .get(pk=item.pk)
+    )
+    require_assessor(fresh.enrolment, assessor)
+    assessment_services.ensure_unlocked(fresh.enrolment)
+    return fresh
+
+
+@transaction.atomic
+def evidence_accept(*, item: EvidenceItem, assessor: Any, feedback: str = "") -> EvidenceItem:
+    fresh = _fresh_item(item, assessor)
+    if fresh.status != EvidenceItem.Status.SUBMITTED:
+        raise ValidationError(f"{fresh.reference} is not awaiting review.")
+    fresh.status = EvidenceItem.Status.ACCEPTED
+    fresh.full_clean()
+    fresh.save()
+    assessment_services.record_append(
+        enrolment=fresh.enrolment,
+        actor=assessor,
+        action=Action.EVIDENCE_ACCEPTED,
+        payload=_item_payload(fresh, feedback=feedback.strip()),
+        file_hashes=_file_hashes(fresh),
+    )
+    return fresh
+
+
+@transaction.atomic
+def evidence_refer(*, item: EvidenceItem, assessor: Any, feedback: str) -> EvidenceItem:
+    """Send the item back to the learner with feedback; it becomes editable to them again."""
+    if not feedback.strip():
+        raise ValidationError({"feedback": "Tell the learner what to change."})
+    fresh = _fresh_item(item, assessor)
+    if fresh.status not in (EvidenceItem.Status.SUBMITTED, EvidenceItem.Status.ACCEPTED):
+        raise ValidationError(f"{fresh.reference} is not submitted or accepted.")
+    fresh.status = EvidenceItem.Status.REFERRED
+    fresh.full_clean()
+    fresh.save()
+    assessment_services.record_append(
+        enrolment=fresh.enrolment,
+        actor=assessor,
+        action=Action.EVIDENCE_REFERRED,
+        payload=_item_payload(fresh, feedback=feedback.strip()),
+        file_hashes=_file_hashes(fresh),
+    )
+    return fresh
+
+
+def _target_for(item: EvidenceItem, criterion: Criterion, assessor: Any) -> Enrolment:
+    """The enrolment whose criterion this is: the item's own, or the learner's other one."""
+    if criterion.standard_id == item.enrolment.standard_id:
+        target = item.enrolment
+    else:
+        target = target_enrolment(item.enrolment.learner_id, criterion)
+        if target is None:
+            raise ValidationError("The learner is not enrolled on that criterion's standard.")
+        require_assessor(target, assessor)
+        assessment_services.ensure_unlocked(target)
+    return target
+
+
+def _mapping_payload(mapping: Mapping, target: Enrolment, **extra: Any) -> dict[str, Any]:
+    return _item_payload(
+        mapping.item,
+        criterion=mapping.criterion.reference,
+        criterion_id=mapping.criterion_id,
+        standard=mapping.criterion.standard.code,
+        method=mapping.method,
+        item_enrolment=mapping.item.enrolment_id,
+        **extra,
+    )
+
+
+@transaction.atomic
+def mapping_add(
+    *, item: EvidenceItem, criterion: Criterion, assessor: Any, method: str = ""
+) -> Mapping:
+    """Map (or confirm the learner's proposed mapping of) the item to the criterion."""
+    fresh = _fresh_item(item, assessor)
+    if fresh.status not in (EvidenceItem.Status.SUBMITTED, EvidenceItem.Status.ACCEPTED):
+        raise ValidationError(f"{fresh.reference} is not submitted, so it cannot be mapped yet.")
+    target = _target_for(fresh, criterion, assessor)
+    method = method or default_method(fresh)
+    if method not in Method.values:
+        raise ValidationError({"method": "Choose an assessment method."})
+    mapping = Mapping.objects.filter(item=fresh, criterion=criterion).first()
+    if mapping and mapping.confirmed:
+        return mapping
+    action = Action.MAPPING_CONFIRMED if mapping else Action.MAPPING_ADDED
+    mapping = mapping or Mapping(item=fresh, criterion=criterion)
+    mapping.item = fresh
+    mapping.confirmed = True
+    mapping.method = method
+    mapping.confirmed_by = assessor
+    mapping.confirmed_at = timezone.now()
+    mapping.full_clean()
+    mapping.save()
+    assessment_services.record_append(
+        enrolment=target,
+        actor=assessor,
+        action=action,
+        payload=_mapping_payload(mapping, target),
+        file_hashes=_file_hashes(fresh),
+    )
+    return mapping
+
+
+@transaction.atomic
+def mapping_set_method(*, mapping: Mapping, assessor: Any, method: str) -> Mapping:
+    fresh = _fresh_item(mapping.item, assessor)
+    target = _target_for(fresh, mapping.criterion, assessor)
+    if method not in Method.values:
+        raise ValidationError({"method": "Choose an assessment method."})
+    mapping = Mapping.objects.select_for_update().get(pk=mapping.pk)
+    if not mapping.confirmed:
+        return mapping_add(
+            item=fresh, criterion=mapping.criterion, assessor=assessor, method=method
+        )
+    mapping.item = fresh
+    mapping.method = method
+    mapping.full_clean()
+    mapping.save()
+    assessment_services.record_append(
+        enrolment=target,
+        actor=assessor,
+        action=Action.MAPPING_CHANGED,
+        payload=_mapping_payload(mapping, target),
+        file_hashes=_file_hashes(fresh),
+    )
+    return mapping
+
+
+@transaction.atomic
+def mapping_remove(*, item: EvidenceItem, criterion: Criterion, assessor: Any) -> None:
+    fresh = _fresh_item(item, assessor)
+    target = _target_for(fresh, criterion, assessor)
+    mapping = Mapping.objects.filter(item=fresh, criterion=criterion).first()
+    if mapping is None:
+        return
+    mapping.item = fresh
+    payload = _mapping_payload(mapping, target, was_confirmed=mapping.confirmed)
+    mapping.delete()
+    assessment_services.record_append(
+        enrolment=target,
+        actor=assessor,
+        action=Action.MAPPING_REMOVED,
+        payload=payload,
+        file_hashes=_file_hashes(fresh),
+    )
+
+
+@transaction.atomic
+def mapping_toggle(
+    *, item: EvidenceItem, criterion: Criterion, assessor: Any, method: str = ""
+) -> Mapping | None:
+    """One click in the grid: map (or confirm a proposal), or unmap a confirmed mapping."""
+    existing = Mapping.objects.filter(item=item, criterion=criterion).first()
+    if existing and existing.confirmed:
+        mapping_remove(item=item, criterion=criterion, assessor=assessor)
+        return None
+    return mapping_add(item=item, criterion=criterion, assessor=assessor, method=method)
+
+
+@transaction.atomic
+def mapping_add_equivalents(
+    *, item: EvidenceItem, criterion: Criterion, assessor: Any, method: str = ""
+) -> list[Mapping]:
+    """Map the item to the equivalents of ``criterion`` in the learner's other standards."""
+    if not Mapping.objects.filter(item=item, criterion=criterion, confirmed=True).exists():
+        raise ValidationError("Map the item to the criterion itself first.")
+    return [
+        mapping_add(item=item, criterion=other, assessor=assessor, method=method)
+        for other in equivalent_targets(item, criterion)
+    ]
+
+
+@transaction.atomic
+def criterion_judge(
+    *, enrolment: Enrolment, criterion: Criterion, assessor: Any, met: bool, rationale: str
+) -> CriterionJudgement:
+    """Judge a criterion met (only with accepted, confirmed evidence behind it) or not."""
+    require_assessor(enrolment, assessor)
+    if met:
+        backed = Mapping.objects.filter(
+            criterion=criterion,
+            confirmed=True,
+            item__status=EvidenceItem.Status.ACCEPTED,
+            item__enrolment__learner_id=enrolment.learner_id,
+        ).exists()
+        if not backed:
+            raise ValidationError(
+                f"{criterion.reference} has no accepted evidence mapped to it yet, so it "
+                "cannot be judged met."
+            )
+    elif not rationale.strip():
+        raise ValidationError({"rationale": "Say why the criterion is not met."})
+    return assessment_services.judgement_record(
+        enrolment=enrolment, criterion=criterion, assessor=assessor, met=met, rationale=rationale
+    )
+
+
+@transaction.atomic
+def unit_sign_off(*, enrolment: Enrolment, assessor: Any, password: str) -> UnitSignOff:
+    """Sign the unit off when every criterion and knowledge item is met."""
+    require_assessor(enrolment, assessor)
+    grid = enrolment_grid(enrolment)
+    backing_items = {cell.item_id for row in grid.rows for cell in row.cells.values() if cell.backs}
+    hashes = EvidenceFile.objects.filter(item_id__in=backing_items).values_list("sha256", flat=True)
+    return assessment_services.unit_sign_off(
+        enrolment=enrolment,
+        assessor=assessor,
+        password=password,
+        unmet=grid.unmet,
+        file_hashes=list(hashes),
+    )
