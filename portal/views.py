@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET
 
 from assessments.access import enrolments_visible_to
 from assessments.models import Enrolment
+from evidence.review_selectors import iqa_actions_for, progress_of, referred_for
+from evidence.selectors import awaiting_review_for
 from portal.centres.access import (
     centres_for_eqa,
     get_centre_for_eqa,
@@ -21,6 +23,8 @@ from portal.centres.access import (
 )
 
 PAGE_SIZE = 25
+AWAITING_SHOWN = 50
+IQA_ACTIONS_SHOWN = 20
 
 
 def _require(flag: bool, message: str) -> None:
@@ -56,11 +60,22 @@ def _enrolment_page(request: HttpRequest, queryset: QuerySet[Enrolment]) -> Page
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     _require(request.user.is_learner, "This page is for learners.")
     enrolments = enrolments_visible_to(request.user).filter(learner=request.user)
+    page = _enrolment_page(request, enrolments)
     return render(
         request,
         "portal/learner_dashboard.html",
-        {"page": _enrolment_page(request, enrolments), "breadcrumbs": [("My progress", None)]},
+        {
+            "page": page,
+            "progress": _with_progress(page),
+            "breadcrumbs": [("My progress", None)],
+        },
     )
+
+
+def _with_progress(page: Page) -> list[tuple[Enrolment, dict]]:
+    enrolments = list(page)
+    progress = progress_of(enrolments)
+    return [(enrolment, progress[enrolment.pk]) for enrolment in enrolments]
 
 
 @login_required
@@ -70,10 +85,21 @@ def assessor_dashboard(request: HttpRequest) -> HttpResponse:
     enrolments = enrolments_visible_to(request.user).filter(
         assessor=request.user, status=Enrolment.Status.ACTIVE
     )
+    page = _enrolment_page(request, enrolments)
+    progress = _with_progress(page)
     return render(
         request,
         "portal/assessor_dashboard.html",
-        {"page": _enrolment_page(request, enrolments), "breadcrumbs": [("My caseload", None)]},
+        {
+            "page": page,
+            "progress": progress,
+            "ready": [(e, p) for e, p in progress if p["ready"]],
+            "awaiting": awaiting_review_for(request.user)[:AWAITING_SHOWN],
+            "awaiting_count": awaiting_review_for(request.user).count(),
+            "referred": referred_for(request.user)[:AWAITING_SHOWN],
+            "iqa_actions": iqa_actions_for(request.user)[:IQA_ACTIONS_SHOWN],
+            "breadcrumbs": [("My caseload", None)],
+        },
     )
 
 
