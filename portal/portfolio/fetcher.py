@@ -12,6 +12,7 @@ import mimetypes
 from collections.abc import Iterable
 
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import storages
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -38,7 +39,12 @@ class PortfolioURLFetcher(URLFetcher):
             return URLFetcherResponse(url, body, {"Content-Type": _media_type(name)})
         if url.startswith(STATIC_PREFIX):
             path = url.removeprefix(STATIC_PREFIX)
-            found = finders.find(path) if ".." not in path.split("/") else None
+            found = None
+            if path and not path.startswith("/") and ".." not in path.split("/"):
+                try:
+                    found = finders.find(path)
+                except SuspiciousFileOperation:
+                    found = None
             if not found or not isinstance(found, str):
                 raise RefusedURL(f"No such static file: {url}")
             with open(found, "rb") as handle:

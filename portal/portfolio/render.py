@@ -32,6 +32,7 @@ from portal.portfolio.selectors import FileRow, PortfolioData, portfolio_data
 from standards.models import MISSING_TEXT_LABEL, UNKNOWN_CODE_LABEL
 
 logger = logging.getLogger(__name__)
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one line per page
 
 MANIFEST_NAME = "portfolio-manifest.json"
 MANIFEST_FORMAT = "competence-portfolio/1"
