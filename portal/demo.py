@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from assessments.models import Enrolment
+from evidence.demo import add_demo_evidence
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
 from standards.models import Standard
@@ -93,4 +94,12 @@ def build_demo(today: datetime.date) -> list[DemoAccount]:
                 "status": Enrolment.Status.ACTIVE,
             },
         )
+    add_demo_evidence(
+        list(
+            Enrolment.objects.filter(learner__username__in=["learner1", "learner2"])
+            .select_related("learner", "standard")
+            .order_by("learner__username", "pk")
+        ),
+        today,
+    )
     return ACCOUNTS
