@@ -13,7 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessments.models import CriterionJudgement, Enrolment, RecordEntry
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from assessments.models import CriterionJudgement, Enrolment, IqaSample, RecordEntry, UnitSignOff
 from evidence.models import EvidenceItem, Mapping
 from standards.models import Criterion, CriterionGroup, Kind
 
@@ -245,4 +248,89 @@ def equivalent_targets(item: EvidenceItem, criterion: Criterion) -> list[Criteri
         .select_related("standard")
         .distinct()
         .order_by("standard__code", "order")
+    )
+
+
+def with_progress(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Annotate criteria met / total (performance and knowledge), referred items and the
+    sign-off state, so a page of enrolments costs one query however much evidence there is."""
+    backed = Mapping.objects.filter(
+        criterion_id=OuterRef("criterion_id"),
+        confirmed=True,
+        item__status=EvidenceItem.Status.ACCEPTED,
+        item__enrolment__learner_id=OuterRef("enrolment__learner_id"),
+    )
+    open_sign_offs = UnitSignOff.objects.filter(
+        enrolment_id=OuterRef("pk"), reopened_at__isnull=True
+    )
+    annotations: dict[str, Any] = {}
+    for kind in Kind.values:
+        annotations[f"{kind}_total"] = Coalesce(
+            Subquery(
+                Criterion.objects.filter(standard_id=OuterRef("standard_id"), kind=kind)
+                .values("standard_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+        annotations[f"{kind}_met"] = Coalesce(
+            Subquery(
+                CriterionJudgement.objects.filter(
+                    enrolment_id=OuterRef("pk"), met=True, criterion__kind=kind
+                )
+                .filter(Exists(backed))
+                .values("enrolment_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+    return enrolments.annotate(
+        **annotations,
+        referred_count=Coalesce(
+            Subquery(
+                EvidenceItem.objects.filter(
+                    enrolment_id=OuterRef("pk"), status=EvidenceItem.Status.REFERRED
+                )
+                .values("enrolment_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        signed_off=Exists(open_sign_offs),
+        countersigned=Exists(open_sign_offs.filter(countersigned_at__isnull=False)),
+    )
+
+
+def is_ready_for_sign_off(enrolment: Enrolment) -> bool:
+    """For an enrolment annotated by ``with_progress``."""
+    total = enrolment.performance_total + enrolment.knowledge_total
+    met = enrolment.performance_met + enrolment.knowledge_met
+    return bool(total) and met == total and not enrolment.signed_off
+
+
+def referred_for(assessor: Any) -> QuerySet[EvidenceItem]:
+    """Items the assessor referred back, still waiting for the learner."""
+    return (
+        EvidenceItem.objects.filter(
+            enrolment__assessor=assessor,
+            enrolment__status=Enrolment.Status.ACTIVE,
+            status=EvidenceItem.Status.REFERRED,
+        )
+        .select_related("enrolment__learner", "enrolment__standard")
+        .order_by("updated_at", "pk")
+    )
+
+
+def iqa_actions_for(assessor: Any) -> QuerySet[IqaSample]:
+    """The IQA's samples of the assessor's decisions, newest first, referrals first."""
+    return (
+        IqaSample.objects.filter(assessor=assessor)
+        .select_related("entry", "enrolment__learner", "enrolment__standard", "sampled_by")
+        .order_by("-outcome", "-sampled_at")  # "referred" sorts after "agreed": reverse it
     )

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET
 
 from assessments.access import enrolments_visible_to
 from assessments.models import Enrolment
-from evidence.review_selectors import iqa_actions_for, progress_of, referred_for
+from evidence.review_selectors import (
+    iqa_actions_for,
+    is_ready_for_sign_off,
+    referred_for,
+    with_progress,
+)
 from evidence.selectors import awaiting_review_for
 from portal.centres.access import (
     centres_for_eqa,
@@ -60,22 +65,15 @@ def _enrolment_page(request: HttpRequest, queryset: QuerySet[Enrolment]) -> Page
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     _require(request.user.is_learner, "This page is for learners.")
     enrolments = enrolments_visible_to(request.user).filter(learner=request.user)
-    page = _enrolment_page(request, enrolments)
+    page = _enrolment_page(request, with_progress(enrolments))
     return render(
         request,
         "portal/learner_dashboard.html",
         {
             "page": page,
-            "progress": _with_progress(page),
             "breadcrumbs": [("My progress", None)],
         },
     )
-
-
-def _with_progress(page: Page) -> list[tuple[Enrolment, dict]]:
-    enrolments = list(page)
-    progress = progress_of(enrolments)
-    return [(enrolment, progress[enrolment.pk]) for enrolment in enrolments]
 
 
 @login_required
@@ -85,15 +83,13 @@ def assessor_dashboard(request: HttpRequest) -> HttpResponse:
     enrolments = enrolments_visible_to(request.user).filter(
         assessor=request.user, status=Enrolment.Status.ACTIVE
     )
-    page = _enrolment_page(request, enrolments)
-    progress = _with_progress(page)
+    page = _enrolment_page(request, with_progress(enrolments))
     return render(
         request,
         "portal/assessor_dashboard.html",
         {
             "page": page,
-            "progress": progress,
-            "ready": [(e, p) for e, p in progress if p["ready"]],
+            "ready": [enrolment for enrolment in page if is_ready_for_sign_off(enrolment)],
             "awaiting": awaiting_review_for(request.user)[:AWAITING_SHOWN],
             "awaiting_count": awaiting_review_for(request.user).count(),
             "referred": referred_for(request.user)[:AWAITING_SHOWN],
