@@ -190,8 +190,12 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
     if not isinstance(document, list):
         return parsed, [Problem("file", "the top level must be a list of objects, [ ... ]")]
 
-    # Pass 1: the shape of each object and its own fields.
+    # Pass 1: the shape of each object and its own fields. Slugs and group keys declared by
+    # objects with other problems are remembered, so references to them are not reported twice.
     good: list[tuple[int, str, str, dict[str, Any]]] = []
+    declared_slugs: set[str] = set()
+    declared_groups: set[tuple[Any, ...]] = set()
+    declared_orders: dict[tuple[str, Any, Any], set[Any]] = defaultdict(set)
     for index, obj in enumerate(document):
         if not isinstance(obj, dict):
             problems.append(Problem(_label(index), 'must be an object {"model": …, "fields": …}'))
@@ -221,6 +225,13 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
             continue
         rules = FIELDS[model]
         before = len(problems)
+        if model == STANDARD and isinstance(fields.get("slug"), str):
+            declared_slugs.add(fields["slug"])
+        if model == GROUP and isinstance(fields.get("standard"), list):
+            declared_groups.add((*fields["standard"][:1], fields.get("kind"), fields.get("order")))
+        if model in (GROUP, CRITERION) and isinstance(fields.get("standard"), list):
+            slug = fields["standard"][0] if fields["standard"] else None
+            declared_orders[(model, slug, fields.get("kind"))].add(fields.get("order"))
         for name in sorted(set(fields) - set(rules)):
             problems.append(Problem(where, f'unknown field "{name}"'))
         for name, (required, rule) in rules.items():
@@ -248,20 +259,21 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
         standards[slug] = index
         parsed.standards.append({k: fields.get(k, "") for k in FIELDS[STANDARD]})
 
-    groups: dict[tuple[str, str, int], int] = {}
+    groups: dict[tuple[str, str, int], tuple[int, str]] = {}
     group_orders: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
     for index, where, model, fields in good:
         if model != GROUP:
             continue
         slug = fields["standard"][0]
         if slug not in standards:
-            problems.append(Problem(where, f'standard ["{slug}"] is not defined in this file'))
+            if slug not in declared_slugs:
+                problems.append(Problem(where, f'standard ["{slug}"] is not defined in this file'))
             continue
         key = (slug, fields["kind"], fields["order"])
         group_orders[(slug, fields["kind"])].append((fields["order"], index, where))
         if key in groups:
             continue  # reported by _order_problems
-        groups[key] = index
+        groups[key] = (index, where)
         parsed.groups.append(
             {
                 "standard": slug,
@@ -285,6 +297,8 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
         group_key = (fields["group"][0], fields["group"][1], fields["group"][2])
         referenced_groups.add(group_key)
         if slug not in standards:
+            if slug in declared_slugs:
+                continue  # the standard itself is reported
             problems.append(Problem(where, f'standard ["{slug}"] is not defined in this file'))
         if group_key[0] != slug:
             problems.append(
@@ -294,7 +308,7 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
                     f'"{group_key[0]}", not to this criterion\'s standard "{slug}"',
                 )
             )
-        elif slug in standards and group_key not in groups:
+        elif slug in standards and group_key not in groups and group_key not in declared_groups:
             problems.append(
                 Problem(where, f"group {json.dumps(fields['group'])} is not defined in this file")
             )
@@ -355,20 +369,34 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
         if not any(key[0] == slug for key in references):
             problems.append(Problem(where, "the standard has no criteria"))
         for kind, words in _KIND_WORDS.items():
-            problems += _order_problems(where, f"{kind} groups", group_orders.get((slug, kind), []))
-            problems += _order_problems(where, words, criterion_orders.get((slug, kind), []))
-    for key, index in groups.items():
+            problems += _order_problems(
+                where,
+                f"{kind} groups",
+                group_orders.get((slug, kind), []),
+                declared_orders[(GROUP, slug, kind)],
+            )
+            problems += _order_problems(
+                where,
+                words,
+                criterion_orders.get((slug, kind), []),
+                declared_orders[(CRITERION, slug, kind)],
+            )
+    for key, (_index, where) in groups.items():
         if key not in referenced_groups:
-            problems.append(Problem(_label(index, GROUP), "the group has no criteria"))
-    if not standards and not problems:
+            problems.append(Problem(where, "the group has no criteria"))
+    if not declared_slugs:
         problems.append(Problem("file", 'the file declares no standard ("standards.standard")'))
-    elif not standards:
-        problems.append(Problem("file", "the file declares no valid standard"))
     return parsed, problems
 
 
-def _order_problems(where: str, noun: str, orders: list[tuple[int, int, str]]) -> list[Problem]:
-    """Orders of one kind within one standard must run 1, 2, 3… with no gaps or repeats."""
+def _order_problems(
+    where: str, noun: str, orders: list[tuple[int, int, str]], declared: set[Any]
+) -> list[Problem]:
+    """Orders of one kind within one standard must run 1, 2, 3… with no gaps or repeats.
+
+    ``declared`` holds the orders of objects reported for other problems, so that leaving
+    them out does not also report a gap.
+    """
     problems: list[Problem] = []
     seen: dict[int, int] = {}
     for order, index, place in orders:
@@ -381,7 +409,7 @@ def _order_problems(where: str, noun: str, orders: list[tuple[int, int, str]]) -
         else:
             seen[order] = index
     if seen:
-        missing = sorted(set(range(1, max(seen) + 1)) - set(seen))
+        missing = sorted(set(range(1, max(seen) + 1)) - set(seen) - declared)
         if missing:
             listed = ", ".join(str(n) for n in missing[:10]) + ("…" if len(missing) > 10 else "")
             problems.append(
