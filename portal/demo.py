@@ -14,6 +14,7 @@ from django.db import transaction
 
 from assessments.models import Enrolment
 from evidence.demo import add_demo_evidence
+from evidence.review_demo import add_demo_decisions
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
 from standards.models import Standard
@@ -91,6 +92,14 @@ def build_demo(today: datetime.date) -> list[DemoAccount]:
                 "iqa": users.get(iqa) if iqa else None,
                 "start_date": today - datetime.timedelta(days=60),
                 "target_end_date": today + datetime.timedelta(days=300),
+            },
+            # Not reset on a re-run: a signed-off unit stays completed.
+            create_defaults={
+                "centre": users[learner].centre,
+                "assessor": users.get(assessor) if assessor else None,
+                "iqa": users.get(iqa) if iqa else None,
+                "start_date": today - datetime.timedelta(days=60),
+                "target_end_date": today + datetime.timedelta(days=300),
                 "status": Enrolment.Status.ACTIVE,
             },
         )
@@ -101,5 +110,12 @@ def build_demo(today: datetime.date) -> list[DemoAccount]:
             .order_by("learner__username", "pk")
         ),
         today,
+    )
+    add_demo_decisions(
+        list(
+            Enrolment.objects.filter(learner__username__in=["learner1", "learner2"])
+            .select_related("learner", "standard", "assessor", "iqa")
+            .order_by("learner__username", "pk")
+        )
     )
     return ACCOUNTS
