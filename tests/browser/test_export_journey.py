@@ -1,0 +1,69 @@
+"""A centre admin exports a cohort, watches the progress bar and downloads the ZIP.
+
+Tests run tasks with the ImmediateBackend, so the export is finished by the time the page
+loads; to watch the bar move, the test then sets the export back to running and lets htmx's
+polling bring the download link back.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from portal.portfolio.models import PortfolioExport
+from tests.factories import EnrolmentFactory
+from tests.portfolio.builders import add_evidence
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_exports_a_cohort(page, people, login, axe_check, screenshot, tmp_path) -> None:
+    add_evidence(people.enrolment, items=2, images=1)
+    EnrolmentFactory(learner=people.other_learner, centre=people.centre, assessor=people.assessor)
+    login(page, people.admin)
+    page.goto(f"/centre/people/{people.learner.pk}/")
+    assert page.get_by_role("button", name="Export portfolio (PDF)").is_visible()
+    page.goto("/portfolio/")
+    axe_check(page)
+    page.get_by_role("link", name="Export a cohort").click()
+    axe_check(page)
+    page.get_by_label("The learners I select").check()
+    page.get_by_label("Alice Learner").check()
+    page.get_by_label("Amir Learner").check()
+    page.get_by_role("button", name="Start export").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "2 selected learners"
+    bar = page.get_by_role("progressbar")
+    assert bar.get_attribute("aria-valuenow") == "100"
+    link = page.get_by_role("link", name="Download")
+    assert link.inner_text().endswith(".zip")
+    axe_check(page)
+    screenshot(page, "portfolio-export-done")
+
+    with page.expect_download() as info:
+        link.click()
+    target = tmp_path / "cohort.zip"
+    info.value.save_as(target)
+    with zipfile.ZipFile(target) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        pdfs = [f["path"] for f in manifest["files"] if f["path"].endswith(".pdf")]
+    assert len(pdfs) == 2
+
+    # Watch the bar: back to running at 1 of 2, then done again while the page polls.
+    export = PortfolioExport.objects.get()
+    PortfolioExport.objects.filter(pk=export.pk).update(
+        status=PortfolioExport.Status.RUNNING, progress_done=1
+    )
+    page.reload()
+    assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "50"
+    assert "1 of 2 portfolios done" in page.inner_text("#export-status")
+    axe_check(page)
+    screenshot(page, "portfolio-export-running")
+    PortfolioExport.objects.filter(pk=export.pk).update(
+        status=PortfolioExport.Status.DONE, progress_done=2
+    )
+    page.get_by_role("link", name="Download").wait_for(timeout=6000)
+    assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
+    axe_check(page)
