@@ -1,0 +1,91 @@
+"""The assessor reviews a submitted item, maps it in the grid, accepts it and signs off a
+complete unit; the learner then sees their progress on a phone and countersigns."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from standards.models import Kind
+from tests.assessments.helpers import make_item, propose
+from tests.factories import CriterionFactory, GroupFactory
+
+pytestmark = pytest.mark.browser
+
+
+def _unit(people):
+    p1 = people.enrolment.standard.criteria.get()
+    p2 = CriterionFactory(group=p1.group, order=2, reference="P2", text="do the second thing")
+    k_group = GroupFactory(standard=p1.standard, kind=Kind.KNOWLEDGE, title="Knowledge")
+    k1 = CriterionFactory(group=k_group, order=1, reference="K1", text="know why it matters")
+    item = make_item(people.enrolment)
+    propose(item, p1)
+    return item, [p1, p2, k1]
+
+
+def test_assessor_reviews_maps_accepts_and_signs_off(
+    page, phone_page, people, login, axe_check, screenshot
+) -> None:
+    item, criteria = _unit(people)
+    login(page, people.assessor)
+    axe_check(page)
+    page.get_by_role("link", name=f"{item.reference} {item.title}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Review {item.reference}")
+    axe_check(page)
+
+    page.get_by_role("link", name="Back to the mapping grid").click()
+    expect(page.get_by_role("heading", name="Mapping grid")).to_be_visible()
+    assert "⚠ No evidence yet" in page.inner_text("main")
+    axe_check(page)
+    page.get_by_role("button", name="Confirm E1 for P1").click()
+    expect(page.get_by_role("button", name=re.compile("^Unmap E1 from P1"))).to_be_focused()
+    expect(page.locator("#grid-announce")).to_have_text(re.compile("Mapped E1 to P1"))
+    page.get_by_label("Method for new mappings").select_option(label="Observation")
+    for criterion in criteria[1:]:
+        page.get_by_role("button", name=f"Map E1 to {criterion.reference}").click()
+        expect(
+            page.get_by_role("button", name=re.compile(f"^Unmap E1 from {criterion.reference}"))
+        ).to_be_visible()
+    axe_check(page)
+    screenshot(page, "assessor-grid")
+
+    page.get_by_role("link", name=re.compile(r"^E1 ")).click()
+    page.get_by_label("Feedback to the learner").fill("Clear and well dated.")
+    page.get_by_role("button", name="Accept E1").click()
+    expect(page.locator("#messages")).to_contain_text("E1 accepted.")
+    axe_check(page)
+
+    page.get_by_role("link", name="Back to the mapping grid").click()
+    for criterion in criteria:
+        page.get_by_role("link", name=f"Judge {criterion.reference}").click()
+        axe_check(page) if criterion is criteria[0] else None
+        page.get_by_label("Met", exact=True).check()
+        page.get_by_role("button", name="Record judgement").click()
+        expect(page.locator("#messages")).to_contain_text(f"Judgement on {criterion.reference}")
+
+    page.get_by_role("link", name="Sign off this unit").click()
+    axe_check(page)
+    page.get_by_label("Your password").fill("wrong")
+    page.get_by_role("button", name="Sign off the unit").click()
+    expect(page.get_by_role("alert")).to_contain_text("That is not your password")
+    page.get_by_label("Your password").fill("password")
+    page.get_by_role("button", name="Sign off the unit").click()
+    expect(page.locator("#messages")).to_contain_text("signed off")
+    assert "Awaiting the learner's countersignature" in page.inner_text("main")
+    axe_check(page)
+
+    login(phone_page, people.learner)
+    phone_page.get_by_role("link", name=re.compile("TEST001 progress")).click()
+    expect(phone_page.get_by_role("heading", level=1)).to_contain_text("My progress on")
+    axe_check(phone_page)
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the learner's progress page scrolls sideways ({width}px)"
+    screenshot(phone_page, "learner-progress-phone")
+    phone_page.get_by_role("link", name="Countersign this unit").click()
+    axe_check(phone_page)
+    phone_page.get_by_label("I make this declaration").check()
+    phone_page.get_by_role("button", name="Countersign").click()
+    expect(phone_page.locator("#messages")).to_contain_text("countersigned")
+    axe_check(phone_page)
