@@ -53,6 +53,9 @@
           fill.style.width = percent + "%";
           status.textContent = percent + "% uploaded";
         },
+        queued: function () {
+          status.textContent = "Waiting to upload…";
+        },
         done: function (text) {
           this.progress(100);
           status.className = "mb-0 small upload-done";
@@ -68,11 +71,24 @@
     }
 
     function showSaved(saved) {
+      if (!saved.length) { return; }
       var empty = fileList && fileList.querySelector("[data-empty]");
       if (empty) { empty.remove(); }
       saved.forEach(function (entry) {
         fileList.insertAdjacentHTML("beforeend", entry.html);
       });
+    }
+
+    // One file at a time: each gets the whole connection (kind to phones on slow links) and
+    // the rest wait their turn, shown as queued.
+    var queue = [];
+    var busy = false;
+
+    function next() {
+      var job = queue.shift();
+      if (!job) { busy = false; return; }
+      busy = true;
+      send(job.file, job.row);
     }
 
     function upload(file) {
@@ -81,6 +97,12 @@
         r.fail(file.name + " is larger than the limit of " + maxLabel + "; it was not uploaded.");
         return;
       }
+      r.queued();
+      queue.push({file: file, row: r});
+      if (!busy) { next(); }
+    }
+
+    function send(file, r) {
       var data = new FormData();
       data.append("csrfmiddlewaretoken", token);
       if (witness && witness.checked) { data.append("is_witness_statement", "on"); }
@@ -95,6 +117,7 @@
           r.progress(Math.min(99, Math.floor((event.loaded / event.total) * 100)));
         }
       };
+      xhr.onloadend = next;
       xhr.onload = function () {
         var body = null;
         try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
