@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from assessments.models import RecordEntry
+from assessments.services import unit_sign_off
+from evidence.models import EvidenceItem, Mapping
+from tests.assessments.helpers import make_item, make_items, propose
+
+
+def _review(item):
+    return reverse("evidence:review", args=[item.pk])
+
+
+def test_review_page_shows_files_description_and_self_mapping(people) -> None:
+    item = make_item(people.enrolment)
+    propose(item, people.enrolment.standard.criteria.get())
+    html = people.client_for(people.assessor).get(_review(item)).content.decode()
+    assert "care-plan.pdf" in html and "reviewed the care plan" in html
+    assert "Proposed by the learner" in html and "Confirm P1" in html
+    assert "Accept E1" in html
+
+
+def test_viewers_see_the_review_read_only(people) -> None:
+    item = make_item(people.enrolment)
+    html = people.client_for(people.iqa).get(_review(item)).content.decode()
+    assert "Accept E1" not in html and "Add mapping" not in html
+
+
+def test_draft_is_not_for_review(people) -> None:
+    (item,) = make_items(people.enrolment, status=EvidenceItem.Status.DRAFT)
+    assert people.client_for(people.assessor).get(_review(item)).status_code == 403
+
+
+def test_accept_and_refer(people) -> None:
+    client = people.client_for(people.assessor)
+    first, second = make_item(people.enrolment), make_item(people.enrolment)
+    response = client.post(
+        reverse("evidence:review_decide", args=[first.pk]), {"decision": "accept"}
+    )
+    assert response["Location"] == _review(first)
+    response = client.post(
+        reverse("evidence:review_decide", args=[second.pk]), {"decision": "refer"}, follow=True
+    )
+    assert "Tell the learner what to change" in response.content.decode()
+    client.post(
+        reverse("evidence:review_decide", args=[second.pk]),
+        {"decision": "refer", "feedback": "Add the date of the review."},
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("accepted", "referred")
+    learner_page = people.client_for(people.learner).get(
+        reverse("evidence:grid", args=[people.enrolment.pk])
+    )
+    assert "Add the date of the review." in learner_page.content.decode()
+
+
+def test_mapping_actions_on_the_review_page(people) -> None:
+    client = people.client_for(people.assessor)
+    item = make_item(people.enrolment)
+    criterion = people.enrolment.standard.criteria.get()
+    url = reverse("evidence:review_mapping", args=[item.pk])
+    client.post(url, {"action": "add", "criterion": criterion.pk, "method": "questioning"})
+    assert Mapping.objects.get().method == "questioning"
+    client.post(url, {"action": "method", "criterion": criterion.pk, "method": "witness"})
+    assert Mapping.objects.get().method == "witness"
+    client.post(url, {"action": "remove", "criterion": criterion.pk})
+    assert not Mapping.objects.exists()
+
+
+def test_locked_unit_refuses_changes_with_a_message(people) -> None:
+    item = make_item(people.enrolment)
+    unit_sign_off(
+        enrolment=people.enrolment, assessor=people.assessor, password="password", unmet=[]
+    )
+    client = people.client_for(people.assessor)
+    response = client.post(
+        reverse("evidence:review_decide", args=[item.pk]), {"decision": "accept"}, follow=True
+    )
+    assert "locked" in response.content.decode()
+    criterion = people.enrolment.standard.criteria.get()
+    response = client.post(
+        reverse("evidence:grid_toggle", args=[people.enrolment.pk, item.pk, criterion.pk]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "locked" in response["HX-Trigger"]
+    assert not Mapping.objects.exists()
+    assert RecordEntry.objects.count() == 1  # the sign-off only
+
+
+def test_judge_and_sign_off_pages(people) -> None:
+    client = people.client_for(people.assessor)
+    item = make_item(people.enrolment)
+    criterion = people.enrolment.standard.criteria.get()
+    judge = reverse("evidence:judge", args=[people.enrolment.pk, criterion.pk])
+    sign_off = reverse("evidence:sign_off", args=[people.enrolment.pk])
+    response = client.post(sign_off, {"password": "password"})
+    assert "The unit is not complete: P1" in response.content.decode()
+    response = client.post(judge, {"met": "1"})
+    assert "no accepted evidence" in response.content.decode()
+    client.post(
+        reverse("evidence:review_mapping", args=[item.pk]),
+        {"action": "add", "criterion": criterion.pk},
+    )
+    client.post(reverse("evidence:review_decide", args=[item.pk]), {"decision": "accept"})
+    assert client.post(judge, {"met": "1", "rationale": "Seen."}).status_code == 302
+    response = client.post(sign_off, {"password": "nope"})
+    assert "That is not your password" in response.content.decode()
+    assert client.post(sign_off, {"password": "password"}).status_code == 302
+    assert people.enrolment.sign_offs.exists()
