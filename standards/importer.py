@@ -313,6 +313,9 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
                 Problem(where, f"group {json.dumps(fields['group'])} is not defined in this file")
             )
         if group_key[1] != fields["kind"]:
+            # Which sequence its order belongs to is unclear: keep it out of both gap checks.
+            for kind in Kind.values:
+                declared_orders[(CRITERION, slug, kind)].add(fields["order"])
             problems.append(
                 Problem(
                     where,
@@ -350,7 +353,8 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
             )
         else:
             references[ref_key] = index
-        criterion_orders[(slug, fields["kind"])].append((fields["order"], index, where))
+        if group_key[1] == fields["kind"]:
+            criterion_orders[(slug, fields["kind"])].append((fields["order"], index, where))
         if len(problems) == before:
             parsed.criteria.append(
                 {

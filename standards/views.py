@@ -222,7 +222,7 @@ def correction_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def standard_import(request: HttpRequest) -> HttpResponse:
     require_standards_editor(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     problems: list[Problem] = []
     if request.method == "POST":
         if form.is_valid():

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from standards.importer import MAX_FILE_BYTES, parse_json, validate
-from standards.models import Criterion, CriterionGroup, EquivalenceGroup, Standard
+from standards.models import Criterion, CriterionGroup, Standard
 from standards.services import ImportRefused, standards_import
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "example-standard.json"
