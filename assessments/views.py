@@ -274,3 +274,20 @@ def iqa_sample(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+@login_required
+@require_GET
+def record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every recorded decision on one enrolment, newest first, with its hash."""
+    enrolment = get_enrolment_for(request.user, pk)
+    entries = RecordEntry.objects.filter(enrolment=enrolment).order_by("-sequence")
+    return render(
+        request,
+        "assessments/record.html",
+        {
+            "enrolment": enrolment,
+            "page": Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")),
+            "breadcrumbs": _enrolment_crumbs(enrolment, "Assessment record"),
+        },
+    )

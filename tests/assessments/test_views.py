@@ -101,3 +101,12 @@ def test_iqa_referral_reaches_the_assessors_caseload(people) -> None:
     html = people.client_for(people.assessor).get(reverse("assessor_dashboard")).content.decode()
     assert "⚠ Referred back" in html and "Rationale is missing." in html
     assert "Already sampled" in client.get(url).content.decode()
+
+
+def test_record_page_lists_decisions(people, django_assert_max_num_queries) -> None:
+    _decisions(people, n=40)
+    client = people.client_for(people.learner)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("assessments:record", args=[people.enrolment.pk]))
+    assert "#40" in response.content.decode()
+    assert len(response.context["page"]) == 25

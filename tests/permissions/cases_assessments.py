@@ -140,6 +140,11 @@ CASES = [
         kwargs=_signed_off,
         data=lambda p: {"reason": "EQA asked for more evidence on K1."},
     ),
+    Case(
+        "assessments:record",
+        {"assessor": 200, "learner": 200, "iqa": 200, "admin": 200, "eqa": 200, **NOT_THEIRS},
+        kwargs=_signed_off,
+    ),
     Case("assessments:iqa_assessors", {"iqa": 200}),
     Case("assessments:iqa_decisions", {"iqa": 200}, kwargs=_assessor),
     Case(
