@@ -224,6 +224,7 @@ def _cell_context(
         "enrolment": enrolment,
         "item": item,
         "criterion": criterion,
+        "oob_row": row,
         "cell": cell,
         "can_map": can_map,
         "equivalents": equivalents,

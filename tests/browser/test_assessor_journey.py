@@ -42,6 +42,8 @@ def test_assessor_reviews_maps_accepts_and_signs_off(
     page.get_by_role("button", name="Confirm E1 for P1").click()
     expect(page.get_by_role("button", name=re.compile("^Unmap E1 from P1"))).to_be_focused()
     expect(page.locator("#grid-announce")).to_have_text(re.compile("Mapped E1 to P1"))
+    p1_status = page.locator(f"#status-{criteria[0].pk}")
+    expect(p1_status).to_contain_text("Mapped, evidence not yet accepted")
     page.get_by_label("Method for new mappings").select_option(label="Observation")
     for criterion in criteria[1:]:
         page.get_by_role("button", name=f"Map E1 to {criterion.reference}").click()
