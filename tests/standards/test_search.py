@@ -101,7 +101,7 @@ def test_paginated_and_query_count_constant(people) -> None:
     assert "42 results" in html
     assert "Page 1 of 3" in html
     page_3 = client.get(URL, {"q": "common", "page": 3}).content.decode()
-    assert page_3.count('class="small text-body-secondary">Performance') == 2
+    assert page_3.count('class="result-kind">Performance') == 2
     assert 'href="?q=common&amp;page=2"' in page_3
 
 
