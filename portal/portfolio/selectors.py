@@ -168,22 +168,23 @@ def portfolio_data(
     )
     mappings = list(
         Mapping.objects.filter(item__enrolment__in=enrolments)
-        .select_related("confirmed_by", "item")
+        .select_related("confirmed_by", "criterion", "item__enrolment__standard")
         .order_by("item__sequence")
     )
     mappings_by_criterion = defaultdict(list)
     refs_by_item = defaultdict(list)
     for mapping in mappings:
-        mappings_by_criterion[(mapping.item.enrolment_id, mapping.criterion_id)].append(mapping)
+        # Keyed by criterion alone: an item may count towards the learner's other enrolment
+        # (an equivalent knowledge item), and shows there with its own enrolment's reference.
+        mappings_by_criterion[mapping.criterion_id].append(mapping)
     judgements = {
         (j.enrolment_id, j.criterion_id): j
         for j in CriterionJudgement.objects.filter(enrolment__in=enrolments).select_related(
             "decided_by"
         )
     }
-    criterion_refs = {c.pk: c.reference for rows in criteria.values() for c in rows}
     for mapping in mappings:
-        refs_by_item[mapping.item_id].append(criterion_refs.get(mapping.criterion_id, "?"))
+        refs_by_item[mapping.item_id].append(mapping.criterion.reference)
     sign_offs = _group_by(
         UnitSignOff.objects.filter(enrolment__in=enrolments)
         .select_related("assessor", "reopened_by")
@@ -215,7 +216,7 @@ def portfolio_data(
                     criterion=c,
                     correction=corrections.get(c.pk),
                     judgement=judgements.get((enrolment.pk, c.pk)),
-                    mappings=mappings_by_criterion.get((enrolment.pk, c.pk), []),
+                    mappings=mappings_by_criterion.get(c.pk, []),
                 )
                 for c in criteria.get(group.pk, [])
             ]
