@@ -149,7 +149,17 @@ def export_finish(*, export: PortfolioExport) -> PortfolioExport:
     export.error = ""
     export.full_clean()
     export.save()
+    _schedule_prune(export.expires_at)
     return export
+
+
+def _schedule_prune(when: datetime.datetime) -> None:
+    """Have the worker delete the file when it expires (backends that can defer tasks);
+    ``manage.py prune_exports`` does the same from cron."""
+    from portal.portfolio.tasks import prune_exports
+
+    if prune_exports.get_backend().supports_defer:
+        prune_exports.using(run_after=when).enqueue()
 
 
 def _write_zip(

@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -56,11 +57,11 @@ class Verification:
         return "Not verified: this PDF or the record differs from what was exported."
 
 
-def read_embedded(pdf_bytes: bytes) -> tuple[str, dict[str, Any] | None]:
+def read_embedded(source: bytes | Path) -> tuple[str, dict[str, Any] | None]:
     """The verification code and the embedded manifest, as far as they can be read."""
     code = ""
     manifest = None
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+    with pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source) as pdf:
         keywords = str(pdf.docinfo.get("/Keywords", ""))
         for word in keywords.replace(",", " ").split():
             if word.startswith(KEYWORD_PREFIX):
@@ -76,10 +77,21 @@ def read_embedded(pdf_bytes: bytes) -> tuple[str, dict[str, Any] | None]:
     return code, manifest
 
 
-def verify_pdf(pdf_bytes: bytes) -> Verification:
-    result = Verification(sha256=hashlib.sha256(pdf_bytes).hexdigest())
+def _sha256(source: bytes | Path) -> str:
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest()
+    digest = hashlib.sha256()
+    with source.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def verify_pdf(source: bytes | Path) -> Verification:
+    """Verify a PDF given as bytes or as a path (large uploads are read from disk)."""
+    result = Verification(sha256=_sha256(source))
     try:
-        code, embedded = read_embedded(pdf_bytes)
+        code, embedded = read_embedded(source)
     except pikepdf.PdfError:
         result.problems.append("the file is not a readable PDF.")
         return result

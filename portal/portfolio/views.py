@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -142,7 +144,10 @@ def verify(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["pdf"]
-        result = verify_pdf(b"".join(upload.chunks()))
+        if hasattr(upload, "temporary_file_path"):  # large: streamed to disk by Django
+            result = verify_pdf(Path(upload.temporary_file_path()))
+        else:
+            result = verify_pdf(upload.read())
     return render(
         request,
         "portfolio/verify.html",

@@ -145,3 +145,20 @@ def test_export_portfolio_command(people, portfolio, tmp_path) -> None:
     document = PortfolioDocument.objects.get(learner=people.learner)
     assert document.sha256 == hashlib.sha256(data).hexdigest()
     assert document.verification_code in out.getvalue()
+
+
+def test_database_backend_queues_until_a_worker_runs(people, portfolio, settings) -> None:
+    """With the default database backend nothing renders in the request; the worker's task
+    does, and the finished export schedules its own clean-up for when it expires."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    export = _request(people, [people.learner], PortfolioExport.Scope.LEARNER)
+    assert export.status == Status.QUEUED and export.progress_done == 0
+    queued = DBTaskResult.objects.get(id=export.task_result_id)
+    assert queued.task_path == "portal.portfolio.tasks.render_learner"
+    render_learner.call(*queued.args_kwargs["args"])
+    export.refresh_from_db()
+    assert export.status == Status.DONE
+    prune = DBTaskResult.objects.get(task_path="portal.portfolio.tasks.prune_exports")
+    assert prune.run_after == export.expires_at

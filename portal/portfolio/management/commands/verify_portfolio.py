@@ -18,7 +18,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        result = verify_pdf(path.read_bytes())
+        result = verify_pdf(path)
         self.stdout.write(result.verdict)
         if result.document is not None:
             self.stdout.write(
