@@ -30,6 +30,7 @@ from pathlib import Path
 
 from standards.equivalence import (
     KNOWLEDGE_THRESHOLD,
+    PERFORMANCE_CORRESPONDENCE,
     PERFORMANCE_THRESHOLD,
     EqItem,
     compute_groups,
@@ -640,7 +641,7 @@ def equivalence_items(standards: list[StandardData]) -> tuple[list[EqItem], list
     performance = [
         EqItem(s.slug, i.reference, i.kind, i.text, i.text_status)
         for s in standards
-        if s.slug in ("cpc509-2008", "scdcpc509-v2")
+        if s.slug in PERFORMANCE_CORRESPONDENCE
         for i in s.items_of(PERFORMANCE)
     ]
     return knowledge, performance

@@ -33,6 +33,9 @@ from itertools import combinations
 KNOWLEDGE_THRESHOLD = 0.9
 #: Threshold for the old CPC 509 unit's criteria against SCDCPC509's.
 PERFORMANCE_THRESHOLD = 0.8
+#: The two versions whose performance criteria are compared with each other (the old CPC 509
+#: unit and SCDCPC509); every other standard is compared on its knowledge items only.
+PERFORMANCE_CORRESPONDENCE = ("cpc509-2008", "scdcpc509-v2")
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _PUNCT = re.compile(r"[^\w\s]")
@@ -73,11 +76,20 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def similarity(a: str, b: str) -> float:
-    """Similarity of two normalised texts: 1.0 when equal, else the difflib ratio."""
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
+    """Similarity of two normalised texts: 1.0 when equal, else the difflib ratio.
+
+    difflib's ratio is not symmetric, so the texts are compared in sorted order: the score
+    of a pair never depends on which item came first. Below ``floor`` the exact ratio does
+    not matter, so the cheap upper bounds decide and 0.0 is returned.
+    """
     if a == b:
         return 1.0
-    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+    first, second = sorted((a, b))
+    matcher = SequenceMatcher(None, first, second, autojunk=False)
+    if floor and (matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor):
+        return 0.0
+    return matcher.ratio()
 
 
 def group_key(kind: str, members: list[tuple[str, str]] | tuple[tuple[str, str], ...]) -> str:
@@ -98,7 +110,7 @@ def candidate_pairs(items: list[EqItem], threshold: float) -> list[tuple[float, 
     for a, b in combinations(usable, 2):
         if a.kind != b.kind or a.standard == b.standard:
             continue
-        score = similarity(norm[a.natural_key], norm[b.natural_key])
+        score = similarity(norm[a.natural_key], norm[b.natural_key], floor=threshold)
         if score >= threshold:
             first, second = sorted((a, b), key=lambda i: i.natural_key)
             pairs.append((score, first, second))

@@ -13,6 +13,7 @@ from django.db.models import F, ProtectedError
 
 from standards.equivalence import (
     KNOWLEDGE_THRESHOLD,
+    PERFORMANCE_CORRESPONDENCE,
     PERFORMANCE_THRESHOLD,
     EqItem,
     compute_groups,
@@ -34,11 +35,6 @@ from standards.models import (
     TextCorrection,
     TextStatus,
 )
-
-#: The two versions whose performance criteria are compared with each other (the old CPC 509
-#: unit and SCDCPC509); every other standard is compared on its knowledge items only. The same
-#: rule as ``standards.conversion.equivalence_items``, which builds the committed fixture.
-PERFORMANCE_CORRESPONDENCE = ("cpc509-2008", "scdcpc509-v2")
 
 
 class ImportRefused(Exception):
@@ -153,9 +149,6 @@ def equivalence_groups_recompute() -> int:
     Groups keep their key (derived from their members) so an unchanged group stays the same
     row; groups that no longer arise are deleted and new ones created.
     """
-    # Items go in the order the conversion script uses (standards in the order they were
-    # loaded, then source order): compute_groups' difflib ratio is not symmetric, so the order
-    # of the input can change borderline scores. This order reproduces the committed fixture.
     rows = Criterion.objects.select_related("standard").order_by("standard_id", "kind", "order")
     knowledge: list[EqItem] = []
     performance: list[EqItem] = []

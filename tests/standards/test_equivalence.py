@@ -15,6 +15,7 @@ from standards.equivalence import (
     compute_groups,
     group_key,
     normalise,
+    similarity,
 )
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"
@@ -189,3 +190,17 @@ def test_kinds_are_not_mixed_and_output_is_deterministic() -> None:
     assert compute_groups(items, 0.5) == []
     many = [item(s, "K1", "how to lead the transformation of service provision") for s in "dcba"]
     assert compute_groups(many, 0.9) == compute_groups(list(reversed(many)), 0.9)
+
+
+def test_pair_score_does_not_depend_on_argument_order() -> None:
+    a = normalise("how to manage and promote effective communication")
+    b = normalise("methods to promote effective communication")
+    assert similarity(a, b) == similarity(b, a)
+
+
+def test_floor_only_skips_pairs_that_cannot_reach_it() -> None:
+    a = normalise("legal and work setting requirements for equality")
+    b = normalise("legal and work setting requirements for equality and rights")
+    exact = similarity(a, b)
+    assert similarity(a, b, floor=exact) == exact
+    assert similarity(a, "something else entirely", floor=0.9) == 0.0
