@@ -91,3 +91,62 @@ def test_assessor_reviews_maps_accepts_and_signs_off(
     phone_page.get_by_role("button", name="Countersign").click()
     expect(phone_page.locator("#messages")).to_contain_text("countersigned")
     axe_check(phone_page)
+
+
+def test_iqa_samples_a_sign_off_and_the_assessor_sees_the_referral(
+    page, people, login, axe_check, screenshot
+) -> None:
+    from evidence import review_services
+
+    item, criteria = _unit(people)
+    for criterion in criteria:
+        review_services.mapping_add(item=item, criterion=criterion, assessor=people.assessor)
+    review_services.evidence_accept(item=item, assessor=people.assessor)
+    for criterion in criteria:
+        review_services.criterion_judge(
+            enrolment=people.enrolment,
+            criterion=criterion,
+            assessor=people.assessor,
+            met=True,
+            rationale="",
+        )
+    review_services.unit_sign_off(
+        enrolment=people.enrolment, assessor=people.assessor, password="password"
+    )
+
+    login(page, people.iqa)
+    page.get_by_role("link", name="Sample assessors' decisions").click()
+    axe_check(page)
+    page.get_by_role("link", name=people.assessor.full_name).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Decisions of")
+    axe_check(page)
+    page.get_by_label("Learner").select_option(label=people.learner.full_name)
+    page.get_by_role("button", name="Filter").click()
+    axe_check(page)
+    page.get_by_role("row", name=re.compile("Unit signed off")).get_by_role("link").click()
+    axe_check(page)
+    page.get_by_label("Referred back to the assessor").check()
+    page.get_by_label("Feedback to the assessor").fill("Add a rationale for K1.")
+    page.get_by_role("button", name="Record sampling decision").click()
+    expect(page.locator("#messages")).to_contain_text("recorded")
+    page.context.clear_cookies()
+
+    login(page, people.assessor)
+    expect(page.get_by_role("heading", name="IQA actions on my decisions")).to_be_visible()
+    assert "Add a rationale for K1." in page.inner_text("main")
+    axe_check(page)
+    screenshot(page, "assessor-caseload")
+
+    page.get_by_role("link", name=re.compile("TEST001 progress")).click()
+    page.get_by_role("link", name="Assessment record").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Assessment record")
+    axe_check(page)
+
+    page.context.clear_cookies()
+    login(page, people.admin)
+    page.goto(f"/assessments/enrolments/{people.enrolment.pk}/reopen/")
+    axe_check(page)
+    page.get_by_label("Reason for reopening").fill("The IQA asked for a rationale on K1.")
+    page.get_by_role("button", name="Reopen the unit").click()
+    expect(page.locator("#messages")).to_contain_text("reopened")
+    axe_check(page)
