@@ -63,7 +63,7 @@ def test_missing_and_partial_texts_in_results(people) -> None:
     client = people.client_for(people.learner)
     html = client.get(URL, {"q": "provision"}).content.decode()
     assert "based <mark>provision</mark>" in html
-    assert "[rest of the text not available in the source document]" in html
+    assert "[part of the text not available in the source document]" in html
     html = client.get(URL, {"q": "P16"}).content.decode()
     assert "[Text not available in the source document]" in html
 

@@ -87,7 +87,7 @@ def test_detail_missing_and_partial_texts(loaded) -> None:
     k45 = Criterion.objects.get(standard__slug="scdcpc509-v2", reference="K45")
     block = html[html.index(f'id="criterion-{k45.pk}"') :][:600]
     assert "based provision" in block
-    assert "[rest of the text not available in the source document]" in block
+    assert "[part of the text not available in the source document]" in block
 
 
 def test_detail_no_code_is_stated_as_such(loaded) -> None:
