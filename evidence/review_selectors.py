@@ -81,10 +81,12 @@ class Row:
 
     @property
     def status(self) -> str:
-        """One of: met, not_met, ready, pending, proposed, missing."""
+        """One of: met, unbacked, not_met, ready, pending, proposed, missing."""
         if self.met:
             return "met"
-        if self.judgement and not self.judgement.met:
+        if self.judgement and self.judgement.met:
+            return "unbacked"  # judged met, but its accepted evidence has since gone
+        if self.judgement:
             return "not_met"
         if self.backed:
             return "ready"

@@ -257,6 +257,8 @@ def unit_sign_off(*, enrolment: Enrolment, assessor: Any, password: str) -> Unit
     """Sign the unit off when every criterion and knowledge item is met."""
     require_assessor(enrolment, assessor)
     grid = enrolment_grid(enrolment)
+    if not grid.rows:
+        raise ValidationError("This standard has no criteria to sign off.")
     backing_items = {cell.item_id for row in grid.rows for cell in row.cells.values() if cell.backs}
     hashes = EvidenceFile.objects.filter(item_id__in=backing_items).values_list("sha256", flat=True)
     return assessment_services.unit_sign_off(

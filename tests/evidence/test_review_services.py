@@ -169,3 +169,29 @@ def test_equivalent_knowledge_items_of_the_other_enrolment(people) -> None:
     # The learner's own self-mapping still may not cross standards.
     with pytest.raises(ValidationError):
         Mapping(item=item, criterion=k_there, proposed_by_learner=True).full_clean()
+
+
+def test_referring_accepted_evidence_unbacks_a_met_criterion(people) -> None:
+    item = _complete(people)
+    services.evidence_refer(item=item, assessor=people.assessor, feedback="Not your own work.")
+    from evidence.review_selectors import enrolment_grid
+
+    grid = enrolment_grid(people.enrolment)
+    assert grid.rows[0].status == "unbacked"
+    assert grid.unmet == ["P1"]
+
+
+def test_learner_cannot_add_evidence_to_a_signed_off_unit(people) -> None:
+    from evidence.services import evidence_create
+
+    _complete(people)
+    services.unit_sign_off(
+        enrolment=people.enrolment, assessor=people.assessor, password="password"
+    )
+    with pytest.raises(LockedError):
+        evidence_create(
+            enrolment=people.enrolment,
+            title="Late addition",
+            occurred_on="2026-11-01",
+            evidence_type="product",
+        )
