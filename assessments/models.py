@@ -153,6 +153,9 @@ class RecordQuerySet(models.QuerySet["RecordEntry"]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The assessment record cannot be deleted from.")
 
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[RecordEntry]:
+        raise AppendOnlyError("Append through assessments.services.record_append only.")
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete a record entry."""

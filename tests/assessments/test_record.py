@@ -57,6 +57,8 @@ def test_application_refuses_changes(people) -> None:
         RecordEntry.objects.filter(pk=entry.pk).update(action="reopened")
     with pytest.raises(AppendOnlyError):
         RecordEntry.objects.all().delete()
+    with pytest.raises(AppendOnlyError):
+        RecordEntry.objects.bulk_create([entry])
 
 
 def test_admin_is_read_only(people) -> None:
