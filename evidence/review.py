@@ -290,13 +290,13 @@ def grid_toggle(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) 
     )
     criterion = get_object_or_404(Criterion, pk=criterion_pk, standard_id=enrolment.standard_id)
     method = request.POST.get("method", "")
-    announcement = ""
+    announcement = note = ""
     try:
         mapping = services.mapping_toggle(
             item=item, criterion=criterion, assessor=request.user, method=method
         )
     except ValidationError as error:
-        announcement = _errors(error)
+        announcement = note = _errors(error)
         if not request.headers.get("HX-Request"):
             messages.error(request, announcement)
     else:
@@ -311,7 +311,8 @@ def grid_toggle(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) 
     response = render(
         request,
         "evidence/grid_cell.html",
-        _cell_context(enrolment, item, criterion, can_map=not enrolment_is_locked(enrolment)),
+        _cell_context(enrolment, item, criterion, can_map=not enrolment_is_locked(enrolment))
+        | {"note": note},
     )
     response["HX-Trigger"] = json.dumps({"announce": announcement})
     return response

@@ -85,6 +85,7 @@ def test_locked_unit_refuses_changes_with_a_message(people) -> None:
         HTTP_HX_REQUEST="true",
     )
     assert "locked" in response["HX-Trigger"]
+    assert "locked" in response.content.decode()  # shown in the cell, not only announced
     assert not Mapping.objects.exists()
     assert RecordEntry.objects.count() == 1  # the sign-off only
 
