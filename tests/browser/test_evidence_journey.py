@@ -39,6 +39,9 @@ def _journey(page, people, login, axe_check, screenshot, name: str) -> None:
     page.get_by_role("button", name="Save draft and add files").click()
     assert page.get_by_role("heading", level=1).inner_text() == "E1 Morning handover"
 
+    # The drop zone is wired by upload.js at the end of the page; on a loaded machine the
+    # heading can be read before that script has run.
+    page.locator("form[data-upload-ready]").wait_for(state="attached")
     page.evaluate(DROP, [base64.b64encode(png_bytes((200, 150))).decode()])
     progress = page.locator("[data-progress-list] li")
     page.wait_for_function(
@@ -92,6 +95,7 @@ def test_refused_file_says_so_in_the_page(page, people, login) -> None:
     item = make_item(people.enrolment)
     login(page, people.learner)
     page.goto(f"/evidence/{item.pk}/")
+    page.locator("form[data-upload-ready]").wait_for(state="attached")
     page.locator("#id_file").set_input_files(
         files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": b"MZ" + b"\0" * 99}]
     )

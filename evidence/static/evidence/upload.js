@@ -168,5 +168,8 @@
     });
   }
 
-  document.querySelectorAll("form[data-upload]").forEach(setup);
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    setup(form);
+    form.dataset.uploadReady = "1";  // lets tests (and styles) know the script took over
+  });
 })();
