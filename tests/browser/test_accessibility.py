@@ -17,6 +17,26 @@ pytestmark = pytest.mark.browser
 Kwargs = Callable[[Any], dict[str, Any]]
 NONE: Kwargs = lambda people: {}  # noqa: E731
 
+
+def _draft(p: Any) -> dict[str, Any]:
+    return {"pk": p.objects["draft"].pk}
+
+
+def _submitted(p: Any) -> dict[str, Any]:
+    return {"pk": p.objects["submitted"].pk}
+
+
+def _enrolment(p: Any) -> dict[str, Any]:
+    return {"pk": p.enrolment.pk}
+
+
+def _p16(p: Any) -> dict[str, Any]:
+    from standards.models import Criterion
+
+    criterion = Criterion.objects.get(standard__slug="scdcpc509-v2", reference="P16")
+    return {"slug": "scdcpc509-v2", "pk": criterion.pk}
+
+
 # (role, url name, URL kwargs from the `people` fixture)
 PAGES: list[tuple[str, str, Kwargs]] = [
     ("anonymous", "login", NONE),
@@ -37,15 +57,43 @@ PAGES: list[tuple[str, str, Kwargs]] = [
     ("admin", "centres:enrolment_edit", lambda p: {"pk": p.enrolment.pk}),
     ("eqa", "eqa_dashboard", NONE),
     ("eqa", "eqa_centre", lambda p: {"pk": p.centre.pk}),
+    ("learner", "standards:search", NONE),
+    ("learner", "standards:corrections", NONE),
+    ("learner", "standards:criterion", _p16),
+    ("admin", "standards:correction_create", _p16),
+    ("admin", "standards:import", NONE),
+    ("learner", "evidence:list", NONE),
+    ("learner", "evidence:create", NONE),
+    ("learner", "evidence:detail", _draft),
+    ("learner", "evidence:edit", _draft),
+    ("learner", "evidence:mapping", _draft),
+    ("learner", "evidence:submit", _draft),
+    ("learner", "evidence:delete", _draft),
+    ("learner", "evidence:grid", _enrolment),
+    ("assessor", "evidence:review", _submitted),
+    ("assessor", "evidence:grid", _enrolment),
+    ("assessor", "evidence:sign_off", _enrolment),
+    ("assessor", "assessments:record", _enrolment),
+    ("iqa", "assessments:iqa_assessors", NONE),
+    ("iqa", "assessments:iqa_decisions", lambda p: {"pk": p.assessor.pk}),
+    ("learner", "portfolio:exports", NONE),
+    ("admin", "portfolio:export_cohort", NONE),
+    ("eqa", "portfolio:verify", NONE),
 ]
 PHONE_ROLES = {"anonymous", "learner"}
 
 
 @pytest.fixture
-def standards_loaded(transactional_db) -> None:
+def standards_loaded(transactional_db, people) -> None:
+    """The real standards, plus a draft and a submitted evidence item of the learner."""
     from django.core.management import call_command
 
+    from tests.evidence.helpers import add_file, make_item, submitted_item
+
     call_command("loaddata", "standards", verbosity=0)
+    draft = make_item(people.enrolment, title="Draft notes")
+    add_file(draft)
+    people.objects = {"draft": draft, "submitted": submitted_item(people.enrolment)}
 
 
 @pytest.mark.parametrize(
