@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments import services
 from assessments.access import enrolments_visible_to, get_enrolment_for
@@ -159,7 +159,7 @@ def _sampleable(user: Any) -> Any:
 
 
 @login_required
-@require_GET
+@require_safe
 def iqa_assessors(request: HttpRequest) -> HttpResponse:
     """The assessors whose decisions this IQA samples, with the proportion sampled."""
     _require_iqa(request.user)
@@ -180,7 +180,7 @@ def iqa_assessors(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def iqa_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     """One assessor's decisions and sign-offs, filterable, with the proportion sampled."""
     _require_iqa(request.user)
@@ -277,7 +277,7 @@ def iqa_sample(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     """Every recorded decision on one enrolment, newest first, with its hash."""
     enrolment = get_enrolment_for(request.user, pk)

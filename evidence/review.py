@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import get_enrolment_for
 from assessments.models import Enrolment, RecordEntry
@@ -125,7 +125,7 @@ def _grid_crumbs(request: HttpRequest, enrolment: Enrolment) -> list[tuple[str, 
 
 
 @login_required
-@require_GET
+@require_safe
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item_for_review(request.user, pk, act=False)
     enrolment = item.enrolment
@@ -232,7 +232,7 @@ def _cell_context(
 
 
 @login_required
-@require_GET
+@require_safe
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
     """The mapping grid: the assessor maps here; everyone else sees it read-only."""
     enrolment = get_enrolment_for(request.user, pk)

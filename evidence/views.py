@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import enrolments_visible_to
 from evidence import filetypes, selectors, services
@@ -80,7 +80,7 @@ def _refuse_locked(request: HttpRequest, item: EvidenceItem) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evidence_list(request: HttpRequest) -> HttpResponse:
     enrolments = enrolments_visible_to(request.user)
     form = EvidenceFilterForm(request.GET, enrolments=enrolments, user=request.user)
@@ -141,7 +141,7 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request.user, pk)
     is_owner = item.enrolment.learner_id == request.user.pk
@@ -414,7 +414,7 @@ def _serve(stored: FieldFile, *, media_type: str, filename: str, inline: bool) -
 
 
 @login_required
-@require_GET
+@require_safe
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_file = get_file_for(request.user, pk)
     return _serve(
@@ -426,7 +426,7 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def file_inline(request: HttpRequest, pk: int) -> HttpResponse:
     """Images, audio and video under their verified media type, for in-page previews."""
     evidence_file = get_file_for(request.user, pk)
@@ -441,7 +441,7 @@ def file_inline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_file = get_file_for(request.user, pk)
     if not evidence_file.thumbnail:

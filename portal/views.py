@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from assessments.access import enrolments_visible_to
 from assessments.models import Enrolment
@@ -37,7 +37,7 @@ def _require(flag: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the dashboard of their first role."""
     user = request.user
@@ -61,7 +61,7 @@ def _enrolment_page(request: HttpRequest, queryset: QuerySet[Enrolment]) -> Page
 
 
 @login_required
-@require_GET
+@require_safe
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
     _require(request.user.is_learner, "This page is for learners.")
     enrolments = enrolments_visible_to(request.user).filter(learner=request.user)
@@ -77,7 +77,7 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def assessor_dashboard(request: HttpRequest) -> HttpResponse:
     _require(request.user.is_assessor, "This page is for assessors.")
     enrolments = enrolments_visible_to(request.user).filter(
@@ -100,7 +100,7 @@ def assessor_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def iqa_dashboard(request: HttpRequest) -> HttpResponse:
     _require(request.user.is_iqa, "This page is for internal quality assurers.")
     enrolments = enrolments_visible_to(request.user).filter(iqa=request.user)
@@ -112,7 +112,7 @@ def iqa_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def centre_dashboard(request: HttpRequest) -> HttpResponse:
     centre = require_centre_admin(request.user)
     people = people_of(centre).aggregate(
@@ -143,7 +143,7 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def eqa_dashboard(request: HttpRequest) -> HttpResponse:
     _require(request.user.is_superuser, "This page is for external quality assurers.")
     centres = centres_for_eqa(request.user).annotate(
@@ -157,7 +157,7 @@ def eqa_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def eqa_centre(request: HttpRequest, pk: int) -> HttpResponse:
     centre = get_centre_for_eqa(request.user, pk)
     enrolments = Enrolment.objects.filter(centre=centre)

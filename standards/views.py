@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from standards import services
 from standards.access import (
@@ -34,7 +34,7 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def standard_list(request: HttpRequest) -> HttpResponse:
     standards = (
         standards_for(request.user)
@@ -59,7 +59,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     readable = standards_for(request.user)
     form = SearchForm(request.GET)
@@ -88,7 +88,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
     standard = get_standard_for(request.user, slug)
     groups = list(
@@ -119,7 +119,7 @@ def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def criterion_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     criterion = get_criterion_for(request.user, slug, pk)
     standard = criterion.standard
@@ -190,7 +190,7 @@ def correction_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def correction_list(request: HttpRequest) -> HttpResponse:
     readable = standards_for(request.user)
     lost = (

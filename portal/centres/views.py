@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import get_enrolment_for
 from assessments.models import Enrolment
@@ -37,7 +37,7 @@ def _roles(data: dict) -> dict[str, bool]:
 
 
 @login_required
-@require_GET
+@require_safe
 def people_list(request: HttpRequest) -> HttpResponse:
     centre = require_centre_admin(request.user)
     people = people_of(centre)
@@ -115,7 +115,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     centre, person = get_person_for_admin(request.user, pk)
     enrolments = (
@@ -201,7 +201,7 @@ def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def enrolment_list(request: HttpRequest) -> HttpResponse:
     centre = require_centre_admin(request.user)
     enrolments = Enrolment.objects.filter(centre=centre).select_related(

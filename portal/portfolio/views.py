@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal.portfolio import services
 from portal.portfolio.access import (
@@ -33,7 +33,7 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_list(request: HttpRequest) -> HttpResponse:
     exports = exports_visible_to(request.user).select_related("requested_by", "centre")
     page = Paginator(exports, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -90,7 +90,7 @@ def export_cohort(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_export_for(request.user, pk)
     return render(
@@ -101,7 +101,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_status(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_export_for(request.user, pk)
     return render(request, "portfolio/_export_status.html", {"export": export})
@@ -121,7 +121,7 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_download(request: HttpRequest, pk: int) -> FileResponse:
     export = get_export_for(request.user, pk)
     if export.status != PortfolioExport.Status.DONE or not export.result:

@@ -81,3 +81,10 @@ def test_times_shown_in_centre_time_zone(people) -> None:
     people.centre.time_zone = "Asia/Tokyo"
     people.centre.save()
     assert "23/11/2026 21:00" in client.get(url).content.decode()
+
+
+def test_head_requests_are_answered_like_get(people, client) -> None:
+    assert client.head(reverse("login")).status_code == 200
+    assert client.head(reverse("home")).status_code == 302
+    staff = people.client_for(people.admin)
+    assert staff.head(reverse("centres:people")).status_code == 200
