@@ -79,7 +79,7 @@ def test_assessor_reviews_maps_accepts_and_signs_off(
     axe_check(page)
 
     login(phone_page, people.learner)
-    phone_page.get_by_role("link", name=re.compile("TEST001 progress")).click()
+    phone_page.get_by_role("link", name="See progress on TEST001").click()
     expect(phone_page.get_by_role("heading", level=1)).to_contain_text("My progress on")
     axe_check(phone_page)
     width = phone_page.evaluate("document.documentElement.scrollWidth")
