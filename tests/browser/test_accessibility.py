@@ -113,14 +113,28 @@ def test_page_passes_axe(
         axe_check(browser_page)
 
 
-def test_phone_width_has_no_horizontal_scroll(phone_page, people, login) -> None:
+@pytest.mark.parametrize("width", [360, 320])
+def test_learner_pages_reflow_without_sideways_scroll(
+    phone_page, people, standards_loaded, login, width
+) -> None:
+    """WCAG 1.4.10: the learner's pages reflow at 320 CSS px (and at a 360 px phone)."""
+    phone_page.set_viewport_size({"width": width, "height": 740})
     login(phone_page, people.learner)
-    for url in [reverse("learner_dashboard"), reverse("standards:list")]:
+    draft = people.objects["draft"]
+    for url in [
+        reverse("learner_dashboard"),
+        reverse("evidence:list"),
+        reverse("evidence:create"),
+        reverse("evidence:detail", args=[draft.pk]),
+        reverse("evidence:mapping", args=[draft.pk]),
+        reverse("evidence:grid", args=[people.enrolment.pk]),
+        reverse("standards:list"),
+    ]:
         phone_page.goto(url)
         overflow = phone_page.evaluate(
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        assert overflow <= 0, f"{url} scrolls sideways at 360 px ({overflow}px)"
+        assert overflow <= 0, f"{url} scrolls sideways at {width} px ({overflow}px)"
 
 
 def test_keyboard_reaches_skip_link_first(page, people, login) -> None:
