@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments.models import Enrolment
 from evidence.models import EvidenceItem
+from evidence.services import ITEM_FIELDS
 from standards.models import Criterion
 
 WITNESS_FIELDS = ("witness_name", "witness_role", "witness_relationship")
@@ -26,17 +27,7 @@ class EvidenceItemForm(forms.ModelForm):
 
     class Meta:
         model = EvidenceItem
-        fields = [
-            "title",
-            "occurred_on",
-            "evidence_type",
-            "description",
-            "witness_name",
-            "witness_role",
-            "witness_relationship",
-            "witness_contact",
-            "witness_statement",
-        ]
+        fields = list(ITEM_FIELDS)  # exactly what evidence_create/evidence_update accept
         labels = {
             "occurred_on": "Date",
             "evidence_type": "Type of evidence",
