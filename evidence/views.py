@@ -6,7 +6,10 @@ as attachments (or inline for verified images, audio and video), never from a pu
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterator
+from typing import IO
 from urllib.parse import quote
 
 from django.conf import settings
@@ -16,7 +19,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models.fields.files import FieldFile
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -399,10 +409,82 @@ def content_disposition(disposition: str, filename: str) -> str:
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def _serve(stored: FieldFile, *, media_type: str, filename: str, inline: bool) -> FileResponse:
+RANGE_CHUNK_BYTES = 512 * 1024
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The (first, last) byte of a single ``Range: bytes=`` request, or None to send it all.
+
+    Raises ValueError for a range that cannot be satisfied. Multiple ranges are answered
+    with the whole file, which RFC 9110 allows.
+    """
+    match = _RANGE.match(header.strip())
+    if not match or (not match[1] and not match[2]):
+        return None
+    if not match[1]:  # the last N bytes
+        length = int(match[2])
+        if length == 0:
+            raise ValueError("empty suffix range")
+        return max(size - length, 0), size - 1
+    first = int(match[1])
+    last = min(int(match[2]), size - 1) if match[2] else size - 1
+    if first >= size or last < first:
+        raise ValueError("range outside the file")
+    return first, last
+
+
+def _read_range(handle: IO[bytes], first: int, last: int) -> Iterator[bytes]:
+    try:
+        handle.seek(first)
+        remaining = last - first + 1
+        while remaining > 0:
+            chunk = handle.read(min(RANGE_CHUNK_BYTES, remaining))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+def _serve(
+    stored: FieldFile,
+    *,
+    media_type: str,
+    filename: str,
+    inline: bool,
+    range_header: str = "",
+    size: int | None = None,
+) -> HttpResponse:
+    """Stream a stored file with the safety headers; a single byte range for inline media.
+
+    Ranges let the browser seek in audio and video without downloading the whole file.
+    """
     handle = stored.storage.open(stored.name, "rb")
     content_type = f"{media_type}; charset=utf-8" if media_type == "text/plain" else media_type
-    response = FileResponse(handle, content_type=content_type)
+    response: HttpResponse
+    requested = None
+    if inline and range_header and size:
+        try:
+            requested = byte_range(range_header, size)
+        except ValueError:
+            handle.close()
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+    if requested is not None and size is not None:
+        first, last = requested
+        response = StreamingHttpResponse(
+            _read_range(handle, first, last), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+        response["Content-Length"] = str(last - first + 1)
+    else:
+        response = FileResponse(handle, content_type=content_type)
+    if inline:
+        response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = content_disposition(
         "inline" if inline else "attachment", filename
     )
@@ -437,6 +519,8 @@ def file_inline(request: HttpRequest, pk: int) -> HttpResponse:
         media_type=evidence_file.media_type,
         filename=evidence_file.original_name,
         inline=True,
+        range_header=request.headers.get("Range", ""),
+        size=evidence_file.size,
     )
 
 

@@ -367,6 +367,37 @@ def test_images_are_served_inline_under_their_verified_type(item, learner_client
     assert thumb["Content-Type"] == "image/jpeg"
 
 
+def test_inline_media_answers_byte_ranges_so_video_can_seek(item, learner_client) -> None:
+    row = add_file(item)
+    content = row.file.open("rb").read()
+    url = reverse("evidence:file_inline", args=[row.pk])
+    whole = learner_client.get(url)
+    assert whole.status_code == 200
+    assert whole["Accept-Ranges"] == "bytes"
+    part = learner_client.get(url, headers={"Range": "bytes=10-19"})
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 10-19/{len(content)}"
+    assert part["Content-Length"] == "10"
+    assert part["X-Content-Type-Options"] == "nosniff"
+    assert part["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert b"".join(part.streaming_content) == content[10:20]
+    tail = learner_client.get(url, headers={"Range": "bytes=-5"})
+    assert b"".join(tail.streaming_content) == content[-5:]
+    open_ended = learner_client.get(url, headers={"Range": "bytes=5-"})
+    assert b"".join(open_ended.streaming_content) == content[5:]
+    refused = learner_client.get(url, headers={"Range": f"bytes={len(content)}-"})
+    assert refused.status_code == 416
+    assert refused["Content-Range"] == f"bytes */{len(content)}"
+
+
+def test_downloads_ignore_ranges_and_send_the_whole_attachment(item, learner_client) -> None:
+    row = add_file(item, "report.pdf", pdf_bytes())
+    url = reverse("evidence:file_download", args=[row.pk])
+    response = learner_client.get(url, headers={"Range": "bytes=0-3"})
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf_bytes()
+
+
 def test_another_centres_file_is_a_404(people) -> None:
     row = add_file(make_item(people.outsider_enrolment))
     for user in (people.learner, people.admin, people.assessor, people.eqa):
