@@ -80,7 +80,7 @@ def _enrolment_crumbs(enrolment: Enrolment, last: str) -> list[tuple[str, str | 
     return [
         (
             f"{enrolment.learner.display_name}: {enrolment.standard.display_code}",
-            reverse("evidence:grid", args=[enrolment.pk]),
+            reverse("review:grid", args=[enrolment.pk]),
         ),
         (last, None),
     ]
@@ -101,7 +101,7 @@ def countersign(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, "You have countersigned the unit. It is now complete.")
-            return redirect("evidence:grid", pk=enrolment.pk)
+            return redirect("review:grid", pk=enrolment.pk)
     return render(
         request,
         "assessments/countersign.html",
@@ -130,7 +130,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, "The unit is reopened; the assessor can change it again.")
-            return redirect("evidence:grid", pk=enrolment.pk)
+            return redirect("review:grid", pk=enrolment.pk)
     return render(
         request,
         "assessments/reopen.html",

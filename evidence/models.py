@@ -198,7 +198,7 @@ class Mapping(models.Model):
             and self.criterion_id
             and self.criterion.standard_id != self.item.enrolment.standard_id
             # The assessor may map evidence to an equivalent criterion of the same learner's
-            # other enrolment (see evidence.review_selectors); the learner may not.
+            # other enrolment (see review.selectors); the learner may not.
             and not (
                 self.confirmed
                 and Enrolment.objects.filter(

@@ -14,9 +14,9 @@ from django.db import transaction
 
 from assessments.models import Enrolment
 from evidence.demo import add_demo_evidence
-from evidence.review_demo import add_demo_decisions
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
+from review.demo import add_demo_decisions
 from standards.models import Standard
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo password, refused when DEBUG is off

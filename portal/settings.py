@@ -87,10 +87,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
-    # Ours, lowest first: standards <- assessments <- evidence, portal on top.
+    # Ours, lowest first: standards <- assessments <- evidence <- review, portal on top.
     "standards",
     "assessments",
     "evidence",
+    "review",
     "portal.accounts",
     "portal.centres",
     "portal.portfolio",

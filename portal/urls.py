@@ -15,6 +15,7 @@ urlpatterns = [
     path("eqa/centres/<int:pk>/", views.eqa_centre, name="eqa_centre"),
     path("standards/", include("standards.urls")),
     path("evidence/", include("evidence.urls")),
+    path("evidence/", include("review.urls")),
     path("assessments/", include("assessments.urls")),
     path("portfolio/", include("portal.portfolio.urls")),
     path(

@@ -13,18 +13,18 @@ from django.views.decorators.http import require_safe
 
 from assessments.access import enrolments_visible_to
 from assessments.models import Enrolment
-from evidence.review_selectors import (
-    iqa_actions_for,
-    is_ready_for_sign_off,
-    referred_for,
-    with_progress,
-)
 from evidence.selectors import awaiting_review_for
 from portal.centres.access import (
     centres_for_eqa,
     get_centre_for_eqa,
     people_of,
     require_centre_admin,
+)
+from review.selectors import (
+    iqa_actions_for,
+    is_ready_for_sign_off,
+    referred_for,
+    with_progress,
 )
 
 PAGE_SIZE = 25

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from assessments.models import Enrolment, IqaSample, RecordEntry
 from assessments.record import verify_centre
 from evidence.models import EvidenceItem
-from evidence.review_selectors import enrolment_grid
+from review.selectors import enrolment_grid
 
 
 def test_demo_leaves_a_signed_off_unit_and_part_way_ones(db, settings) -> None:

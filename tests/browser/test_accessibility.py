@@ -69,10 +69,10 @@ PAGES: list[tuple[str, str, Kwargs]] = [
     ("learner", "evidence:mapping", _draft),
     ("learner", "evidence:submit", _draft),
     ("learner", "evidence:delete", _draft),
-    ("learner", "evidence:grid", _enrolment),
-    ("assessor", "evidence:review", _submitted),
-    ("assessor", "evidence:grid", _enrolment),
-    ("assessor", "evidence:sign_off", _enrolment),
+    ("learner", "review:grid", _enrolment),
+    ("assessor", "review:review", _submitted),
+    ("assessor", "review:grid", _enrolment),
+    ("assessor", "review:sign_off", _enrolment),
     ("assessor", "assessments:record", _enrolment),
     ("iqa", "assessments:iqa_assessors", NONE),
     ("iqa", "assessments:iqa_decisions", lambda p: {"pk": p.assessor.pk}),
@@ -127,7 +127,7 @@ def test_learner_pages_reflow_without_sideways_scroll(
         reverse("evidence:create"),
         reverse("evidence:detail", args=[draft.pk]),
         reverse("evidence:mapping", args=[draft.pk]),
-        reverse("evidence:grid", args=[people.enrolment.pk]),
+        reverse("review:grid", args=[people.enrolment.pk]),
         reverse("standards:list"),
     ]:
         phone_page.goto(url)

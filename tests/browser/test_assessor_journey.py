@@ -96,7 +96,7 @@ def test_assessor_reviews_maps_accepts_and_signs_off(
 def test_iqa_samples_a_sign_off_and_the_assessor_sees_the_referral(
     page, people, login, axe_check, screenshot
 ) -> None:
-    from evidence import review_services
+    from review import services as review_services
 
     item, criteria = _unit(people)
     for criterion in criteria:

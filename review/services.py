@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from assessments.models import CriterionJudgement, Enrolment, RecordEntry, UnitSignOff
 from evidence.models import EvidenceFile, EvidenceItem, Mapping
-from evidence.review_selectors import enrolment_grid, equivalent_targets, target_enrolment
+from review.selectors import enrolment_grid, equivalent_targets, target_enrolment
 from standards.models import Criterion
 
 Action = RecordEntry.Action

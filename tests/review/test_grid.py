@@ -10,11 +10,11 @@ from tests.factories import CriterionFactory, EnrolmentFactory, UserFactory
 
 
 def _grid(people):
-    return reverse("evidence:grid", args=[people.enrolment.pk])
+    return reverse("review:grid", args=[people.enrolment.pk])
 
 
 def _toggle(people, item, criterion):
-    return reverse("evidence:grid_toggle", args=[people.enrolment.pk, item.pk, criterion.pk])
+    return reverse("review:grid_toggle", args=[people.enrolment.pk, item.pk, criterion.pk])
 
 
 def test_one_click_maps_and_returns_just_the_cell(people) -> None:

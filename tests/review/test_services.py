@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from assessments.models import RecordEntry
 from assessments.record import verify_centre
 from assessments.services import LockedError
-from evidence import review_services as services
 from evidence.models import EvidenceItem, Mapping
 from evidence.services import evidence_update
+from review import services
 from standards.models import EquivalenceGroup, Kind
 from tests.assessments.helpers import make_item, propose
 from tests.factories import CriterionFactory, EnrolmentFactory, GroupFactory
@@ -174,7 +174,7 @@ def test_equivalent_knowledge_items_of_the_other_enrolment(people) -> None:
 def test_referring_accepted_evidence_unbacks_a_met_criterion(people) -> None:
     item = _complete(people)
     services.evidence_refer(item=item, assessor=people.assessor, feedback="Not your own work.")
-    from evidence.review_selectors import enrolment_grid
+    from review.selectors import enrolment_grid
 
     grid = enrolment_grid(people.enrolment)
     assert grid.rows[0].status == "unbacked"

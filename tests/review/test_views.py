@@ -9,7 +9,7 @@ from tests.assessments.helpers import make_item, make_items, propose
 
 
 def _review(item):
-    return reverse("evidence:review", args=[item.pk])
+    return reverse("review:review", args=[item.pk])
 
 
 def test_review_page_shows_files_description_and_self_mapping(people) -> None:
@@ -35,23 +35,21 @@ def test_draft_is_not_for_review(people) -> None:
 def test_accept_and_refer(people) -> None:
     client = people.client_for(people.assessor)
     first, second = make_item(people.enrolment), make_item(people.enrolment)
-    response = client.post(
-        reverse("evidence:review_decide", args=[first.pk]), {"decision": "accept"}
-    )
+    response = client.post(reverse("review:review_decide", args=[first.pk]), {"decision": "accept"})
     assert response["Location"] == _review(first)
     response = client.post(
-        reverse("evidence:review_decide", args=[second.pk]), {"decision": "refer"}, follow=True
+        reverse("review:review_decide", args=[second.pk]), {"decision": "refer"}, follow=True
     )
     assert "Tell the learner what to change" in response.content.decode()
     client.post(
-        reverse("evidence:review_decide", args=[second.pk]),
+        reverse("review:review_decide", args=[second.pk]),
         {"decision": "refer", "feedback": "Add the date of the review."},
     )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("accepted", "referred")
     learner_page = people.client_for(people.learner).get(
-        reverse("evidence:grid", args=[people.enrolment.pk])
+        reverse("review:grid", args=[people.enrolment.pk])
     )
     assert "Add the date of the review." in learner_page.content.decode()
 
@@ -60,7 +58,7 @@ def test_mapping_actions_on_the_review_page(people) -> None:
     client = people.client_for(people.assessor)
     item = make_item(people.enrolment)
     criterion = people.enrolment.standard.criteria.get()
-    url = reverse("evidence:review_mapping", args=[item.pk])
+    url = reverse("review:review_mapping", args=[item.pk])
     client.post(url, {"action": "add", "criterion": criterion.pk, "method": "questioning"})
     assert Mapping.objects.get().method == "questioning"
     client.post(url, {"action": "method", "criterion": criterion.pk, "method": "witness"})
@@ -76,12 +74,12 @@ def test_locked_unit_refuses_changes_with_a_message(people) -> None:
     )
     client = people.client_for(people.assessor)
     response = client.post(
-        reverse("evidence:review_decide", args=[item.pk]), {"decision": "accept"}, follow=True
+        reverse("review:review_decide", args=[item.pk]), {"decision": "accept"}, follow=True
     )
     assert "locked" in response.content.decode()
     criterion = people.enrolment.standard.criteria.get()
     response = client.post(
-        reverse("evidence:grid_toggle", args=[people.enrolment.pk, item.pk, criterion.pk]),
+        reverse("review:grid_toggle", args=[people.enrolment.pk, item.pk, criterion.pk]),
         HTTP_HX_REQUEST="true",
     )
     assert "locked" in response["HX-Trigger"]
@@ -94,17 +92,17 @@ def test_judge_and_sign_off_pages(people) -> None:
     client = people.client_for(people.assessor)
     item = make_item(people.enrolment)
     criterion = people.enrolment.standard.criteria.get()
-    judge = reverse("evidence:judge", args=[people.enrolment.pk, criterion.pk])
-    sign_off = reverse("evidence:sign_off", args=[people.enrolment.pk])
+    judge = reverse("review:judge", args=[people.enrolment.pk, criterion.pk])
+    sign_off = reverse("review:sign_off", args=[people.enrolment.pk])
     response = client.post(sign_off, {"password": "password"})
     assert "The unit is not complete: P1" in response.content.decode()
     response = client.post(judge, {"met": "1"})
     assert "no accepted evidence" in response.content.decode()
     client.post(
-        reverse("evidence:review_mapping", args=[item.pk]),
+        reverse("review:review_mapping", args=[item.pk]),
         {"action": "add", "criterion": criterion.pk},
     )
-    client.post(reverse("evidence:review_decide", args=[item.pk]), {"decision": "accept"})
+    client.post(reverse("review:review_decide", args=[item.pk]), {"decision": "accept"})
     assert client.post(judge, {"met": "1", "rationale": "Seen."}).status_code == 302
     response = client.post(sign_off, {"password": "nope"})
     assert "That is not your password" in response.content.decode()

@@ -27,16 +27,16 @@ from assessments.services import (
     open_sign_off,
     sign_off_declaration,
 )
-from evidence import review_services as services
 from evidence.access import get_item_for
 from evidence.models import EvidenceItem, Mapping
-from evidence.review_selectors import (
+from evidence.selectors import criteria_by_group, item_files, item_mappings
+from review import services
+from review.selectors import (
     enrolment_grid,
     equivalent_targets,
     grid_row,
     item_feedback,
 )
-from evidence.selectors import criteria_by_group, item_files, item_mappings
 from standards.models import Criterion
 
 GRID_COLUMNS = 12
@@ -138,7 +138,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "evidence/review.html",
+        "review/review.html",
         {
             "item": item,
             "enrolment": enrolment,
@@ -154,7 +154,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
                 *_grid_crumbs(request, enrolment),
                 (
                     f"{enrolment.learner.display_name}: {enrolment.standard.display_code}",
-                    reverse("evidence:grid", args=[enrolment.pk]),
+                    reverse("review:grid", args=[enrolment.pk]),
                 ),
                 (f"Review {item.reference}", None),
             ],
@@ -169,7 +169,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose accept or refer back.")
-        return redirect("evidence:review", pk=item.pk)
+        return redirect("review:review", pk=item.pk)
     feedback = form.cleaned_data["feedback"]
     try:
         if form.cleaned_data["decision"] == "accept":
@@ -180,7 +180,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{item.reference} referred back to the learner.")
     except ValidationError as error:
         messages.error(request, _errors(error))
-    return redirect("evidence:review", pk=item.pk)
+    return redirect("review:review", pk=item.pk)
 
 
 @login_required
@@ -190,7 +190,7 @@ def review_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     form = MappingForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a criterion and a method.")
-        return redirect("evidence:review", pk=item.pk)
+        return redirect("review:review", pk=item.pk)
     criterion = form.cleaned_data["criterion"]
     method = form.cleaned_data["method"]
     action = form.cleaned_data["action"]
@@ -211,7 +211,7 @@ def review_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Method for {criterion.reference} saved.")
     except ValidationError as error:
         messages.error(request, _errors(error))
-    return redirect("evidence:review", pk=item.pk)
+    return redirect("review:review", pk=item.pk)
 
 
 def _cell_context(
@@ -251,7 +251,7 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "evidence/grid.html",
+        "review/grid.html",
         {
             "enrolment": enrolment,
             "grid": data,
@@ -307,10 +307,10 @@ def grid_toggle(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) 
             else f"Unmapped {item.reference} from {criterion.reference}."
         )
     if not request.headers.get("HX-Request"):
-        return redirect(f"{reverse('evidence:grid', args=[enrolment.pk])}#row-{criterion.pk}")
+        return redirect(f"{reverse('review:grid', args=[enrolment.pk])}#row-{criterion.pk}")
     response = render(
         request,
-        "evidence/grid_cell.html",
+        "review/grid_cell.html",
         _cell_context(enrolment, item, criterion, can_map=not enrolment_is_locked(enrolment))
         | {"note": note},
     )
@@ -347,10 +347,10 @@ def map_equivalents(request: HttpRequest, pk: int, item_pk: int, criterion_pk: i
         )
     if not request.headers.get("HX-Request"):
         messages.info(request, text)
-        return redirect(f"{reverse('evidence:grid', args=[enrolment.pk])}#row-{criterion.pk}")
+        return redirect(f"{reverse('review:grid', args=[enrolment.pk])}#row-{criterion.pk}")
     response = render(
         request,
-        "evidence/grid_cell.html",
+        "review/grid_cell.html",
         _cell_context(enrolment, item, criterion, can_map=True) | {"note": text},
     )
     response["HX-Trigger"] = json.dumps({"announce": text})
@@ -380,10 +380,10 @@ def judge(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, f"Judgement on {criterion.reference} recorded.")
-            return redirect(f"{reverse('evidence:grid', args=[enrolment.pk])}#row-{criterion.pk}")
+            return redirect(f"{reverse('review:grid', args=[enrolment.pk])}#row-{criterion.pk}")
     return render(
         request,
-        "evidence/review_judge.html",
+        "review/review_judge.html",
         {
             "enrolment": enrolment,
             "criterion": criterion,
@@ -394,7 +394,7 @@ def judge(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
                 *_grid_crumbs(request, enrolment),
                 (
                     f"{enrolment.learner.display_name}: {enrolment.standard.display_code}",
-                    reverse("evidence:grid", args=[enrolment.pk]),
+                    reverse("review:grid", args=[enrolment.pk]),
                 ),
                 (f"Judge {criterion.reference}", None),
             ],
@@ -423,10 +423,10 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{enrolment.standard.display_code} signed off. "
                 f"{enrolment.learner.display_name} now countersigns it.",
             )
-            return redirect("evidence:grid", pk=enrolment.pk)
+            return redirect("review:grid", pk=enrolment.pk)
     return render(
         request,
-        "evidence/review_sign_off.html",
+        "review/review_sign_off.html",
         {
             "enrolment": enrolment,
             "grid": data,
@@ -439,7 +439,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 *_grid_crumbs(request, enrolment),
                 (
                     f"{enrolment.learner.display_name}: {enrolment.standard.display_code}",
-                    reverse("evidence:grid", args=[enrolment.pk]),
+                    reverse("review:grid", args=[enrolment.pk]),
                 ),
                 ("Sign off", None),
             ],

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from assessments import services as assessment_services
 from assessments.models import Enrolment, RecordEntry
-from evidence import review_services as services
 from evidence.models import EvidenceItem, Mapping
+from review import services
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
 
