@@ -2,15 +2,18 @@
 
 ``people.learner`` is enrolled with ``people.assessor`` and ``people.iqa`` on one standard;
 ``people.other_learner`` is a second learner of the same centre; ``people.outsider_*`` live in
-another centre; ``people.eqa`` is a superuser granted read-only access to the first centre.
+another centre; ``people.eqa`` is an external quality assurer (``is_eqa``, neither staff nor
+superuser, in no centre) with an unexpired grant to the first centre.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from assessments.models import Enrolment
 from portal.accounts.models import User
@@ -64,10 +67,10 @@ def people(db: None) -> People:
     admin = UserFactory(
         username="dave", full_name="Dave Admin", centre=centre, is_centre_admin=True
     )
-    eqa = UserFactory(
-        username="erin", full_name="Erin EQA", centre=None, is_superuser=True, is_staff=True
+    eqa = UserFactory(username="erin", full_name="Erin EQA", centre=None, is_eqa=True)
+    EqaGrant.objects.create(
+        user=eqa, centre=centre, expires_on=timezone.localdate() + datetime.timedelta(days=30)
     )
-    EqaGrant.objects.create(user=eqa, centre=centre)
     outsider_learner = UserFactory(username="oscar", centre=other, is_learner=True)
     outsider_admin = UserFactory(username="olga", centre=other, is_centre_admin=True)
     group = GroupFactory(standard=StandardFactory(slug="test-std", code="TEST001"))

@@ -2,6 +2,8 @@
 
 An enrolment outside the user's reach is a 404, never a 403, so that its existence is not
 revealed. A user who may read it but not change it gets a 403 when asking to write.
+An external quality assurer (``is_eqa``) reads every enrolment of the centres granted to them
+until the grant expires, and writes nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from assessments.models import Enrolment
 
@@ -22,8 +25,12 @@ def enrolments_visible_to(user: Any) -> QuerySet[Enrolment]:
     rule = Q(learner=user) | Q(assessor=user) | Q(iqa=user)
     if user.is_centre_admin and user.centre_id:
         rule |= Q(centre_id=user.centre_id)
-    if user.is_superuser:
-        rule |= Q(centre__eqa_grants__user=user)
+    if user.is_eqa:
+        # One Q, so both conditions hold for the same grant: only unexpired grants count.
+        rule |= Q(
+            centre__eqa_grants__user=user,
+            centre__eqa_grants__expires_on__gte=timezone.localdate(),
+        )
     return Enrolment.objects.filter(rule).distinct()
 
 

@@ -41,7 +41,7 @@ ACCOUNTS = [
     DemoAccount("admin1", "Ada Admin", DEMO_CENTRE, ("is_centre_admin",), "centre admin"),
     DemoAccount("learner3", "Lucy Learner", SECOND_CENTRE, ("is_learner",), "learner, 2nd centre"),
     DemoAccount("admin2", "Alan Admin", SECOND_CENTRE, ("is_centre_admin",), "admin, 2nd centre"),
-    DemoAccount("eqa1", "Eve External", None, (), "external QA (superuser), demo centre"),
+    DemoAccount("eqa1", "Eve External", None, ("is_eqa",), "external QA, demo centre"),
 ]
 
 # (learner, standard slug, assessor, iqa)
@@ -59,9 +59,10 @@ def _account(spec: DemoAccount, centres: dict[str, Centre]) -> User:
     user.full_name = spec.full_name
     user.email = f"{spec.username}@example.org"
     user.centre = centres[spec.centre] if spec.centre else None
-    for role in ("is_learner", "is_assessor", "is_iqa", "is_centre_admin"):
+    for role in ("is_learner", "is_assessor", "is_iqa", "is_centre_admin", "is_eqa"):
         setattr(user, role, role in spec.roles)
-    user.is_superuser = user.is_staff = spec.username == "eqa1"
+    # Only platform operators are staff or superusers; no demo account is.
+    user.is_superuser = user.is_staff = False
     user.is_active = True
     user.set_password(DEMO_PASSWORD)
     user.full_clean()
@@ -78,7 +79,11 @@ def build_demo(today: datetime.date) -> list[DemoAccount]:
         for name in (DEMO_CENTRE, SECOND_CENTRE)
     }
     users = {spec.username: _account(spec, centres) for spec in ACCOUNTS}
-    EqaGrant.objects.get_or_create(user=users["eqa1"], centre=centres[DEMO_CENTRE])
+    EqaGrant.objects.update_or_create(
+        user=users["eqa1"],
+        centre=centres[DEMO_CENTRE],
+        defaults={"expires_on": today + datetime.timedelta(days=365)},
+    )
     for learner, slug, assessor, iqa in ENROLMENTS:
         standard = Standard.objects.filter(slug=slug).first()
         if standard is None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("centre/", include("portal.centres.urls")),
     path("eqa/", views.eqa_dashboard, name="eqa_dashboard"),
     path("eqa/centres/<int:pk>/", views.eqa_centre, name="eqa_centre"),
+    path("eqa/centres/<int:pk>/samples/", views.eqa_samples, name="eqa_samples"),
     path("standards/", include("standards.urls")),
     path("evidence/", include("evidence.urls")),
     path("evidence/", include("review.urls")),

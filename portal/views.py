@@ -12,13 +12,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from assessments.access import enrolments_visible_to
-from assessments.models import Enrolment
+from assessments.models import Enrolment, IqaSample
 from evidence.selectors import awaiting_review_for
 from portal.centres.access import (
     centres_for_eqa,
     get_centre_for_eqa,
     people_of,
     require_centre_admin,
+    require_eqa,
 )
 from review.selectors import (
     iqa_actions_for,
@@ -30,6 +31,7 @@ from review.selectors import (
 PAGE_SIZE = 25
 AWAITING_SHOWN = 50
 IQA_ACTIONS_SHOWN = 20
+SAMPLES_SHOWN = 10
 
 
 def _require(flag: bool, message: str) -> None:
@@ -48,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
         (user.is_assessor, "assessor_dashboard"),
         (user.is_iqa, "iqa_dashboard"),
         (user.is_centre_admin, "centre_dashboard"),
-        (user.is_superuser, "eqa_dashboard"),
+        (user.is_eqa, "eqa_dashboard"),
     ]:
         if flag:
             return redirect(name)
@@ -145,7 +147,7 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def eqa_dashboard(request: HttpRequest) -> HttpResponse:
-    _require(request.user.is_superuser, "This page is for external quality assurers.")
+    require_eqa(request.user)
     centres = centres_for_eqa(request.user).annotate(
         enrolment_count=Count("enrolments", distinct=True)
     )
@@ -156,20 +158,54 @@ def eqa_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _samples_of(centre_pk: int) -> QuerySet[IqaSample]:
+    return (
+        IqaSample.objects.filter(enrolment__centre_id=centre_pk)
+        .select_related(
+            "entry", "enrolment__learner", "enrolment__standard", "assessor", "sampled_by"
+        )
+        .order_by("-sampled_at", "-pk")
+    )
+
+
 @login_required
 @require_safe
 def eqa_centre(request: HttpRequest, pk: int) -> HttpResponse:
+    """A granted centre's enrolments, each with its grid and record, and its latest IQA samples."""
     centre = get_centre_for_eqa(request.user, pk)
     enrolments = Enrolment.objects.filter(centre=centre)
+    samples = _samples_of(centre.pk)
     return render(
         request,
         "portal/eqa_centre.html",
         {
             "centre": centre,
             "page": _enrolment_page(request, enrolments),
+            "samples": samples[:SAMPLES_SHOWN],
+            "sample_count": samples.count(),
             "breadcrumbs": [
                 ("External quality assurance", reverse("eqa_dashboard")),
                 (centre.name, None),
+            ],
+        },
+    )
+
+
+@login_required
+@require_safe
+def eqa_samples(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every IQA sample of a granted centre, newest first."""
+    centre = get_centre_for_eqa(request.user, pk)
+    return render(
+        request,
+        "portal/eqa_samples.html",
+        {
+            "centre": centre,
+            "page": Paginator(_samples_of(centre.pk), PAGE_SIZE).get_page(request.GET.get("page")),
+            "breadcrumbs": [
+                ("External quality assurance", reverse("eqa_dashboard")),
+                (centre.name, reverse("eqa_centre", args=[centre.pk])),
+                ("IQA samples", None),
             ],
         },
     )

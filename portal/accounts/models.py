@@ -14,8 +14,10 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A person. Logs in with a username; belongs to at most one centre, with one or more roles.
 
-    A superuser may also act as an external quality assurer with read-only access to the
-    centres granted to them (``centres.EqaGrant``).
+    An external quality assurer (``is_eqa``) works for the awarding body, belongs to no
+    centre and has read-only access to the centres granted to them (``centres.EqaGrant``)
+    until each grant expires. It is a role, not a superuser: superusers are platform
+    operators, who alone may use the admin site.
     """
 
     first_name = None  # type: ignore[assignment]
@@ -33,6 +35,11 @@ class User(AbstractUser):
     is_assessor = models.BooleanField("assessor", default=False)
     is_iqa = models.BooleanField("internal quality assurer", default=False)
     is_centre_admin = models.BooleanField("centre admin", default=False)
+    is_eqa = models.BooleanField(
+        "external quality assurer",
+        default=False,
+        help_text="Reads the centres granted to them, changes nothing. Belongs to no centre.",
+    )
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
@@ -45,6 +52,10 @@ class User(AbstractUser):
                     is_learner=False, is_assessor=False, is_iqa=False, is_centre_admin=False
                 ),
                 name="user_roles_need_centre",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_eqa=False) | models.Q(centre__isnull=True),
+                name="user_eqa_has_no_centre",
             ),
         ]
 
@@ -70,7 +81,3 @@ class User(AbstractUser):
             (Role.ADMIN, self.is_centre_admin),
         ]
         return [role for role, on in flags if on]
-
-    @property
-    def is_eqa(self) -> bool:
-        return self.is_superuser

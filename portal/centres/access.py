@@ -1,7 +1,8 @@
 """Centre administration: only a centre's own admins, and only their centre's people.
 
 Another centre's person is a 404. A signed-in user who is not a centre admin gets a 403,
-except an external quality assurer, who may read the centres granted to them.
+except an external quality assurer, who may read the centres granted to them while the
+grant has not expired (a centre not granted, or whose grant expired, is a 404).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from portal.accounts.models import User
-from portal.centres.models import Centre
+from portal.centres.models import Centre, EqaGrant
 
 
 def require_centre_admin(user: Any) -> Centre:
@@ -35,15 +36,22 @@ def get_person_for_admin(user: Any, pk: int) -> tuple[Centre, User]:
     return centre, person
 
 
+def require_eqa(user: Any) -> None:
+    if not (user.is_authenticated and user.is_active and user.is_eqa):
+        raise PermissionDenied("This page is for external quality assurers.")
+
+
 def centres_for_eqa(user: Any) -> QuerySet[Centre]:
-    if not (user.is_authenticated and user.is_superuser):
+    """The centres of the EQA's unexpired grants; none for anyone else."""
+    if not (user.is_authenticated and user.is_active and user.is_eqa):
         return Centre.objects.none()
-    return Centre.objects.filter(eqa_grants__user=user)
+    return Centre.objects.filter(
+        pk__in=EqaGrant.objects.current().filter(user=user).values("centre_id")
+    )
 
 
 def get_centre_for_eqa(user: Any, pk: int) -> Centre:
-    if not (user.is_authenticated and user.is_superuser):
-        raise PermissionDenied("Only external quality assurers may view granted centres.")
+    require_eqa(user)
     centre = centres_for_eqa(user).filter(pk=pk).first()
     if centre is None:
         raise Http404("No such centre granted to you.")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 def validate_time_zone(value: str) -> None:
@@ -28,14 +30,24 @@ class Centre(models.Model):
         return self.name
 
 
+class EqaGrantQuerySet(models.QuerySet["EqaGrant"]):
+    def current(self, today: datetime.date | None = None) -> EqaGrantQuerySet:
+        """Grants that still give access: they expire at the end of ``expires_on``."""
+        return self.filter(expires_on__gte=today or timezone.localdate())
+
+
 class EqaGrant(models.Model):
-    """Read-only access to one centre for an external quality assurer (a superuser)."""
+    """Read-only access to one centre for an external quality assurer (``User.is_eqa``),
+    up to and including ``expires_on``; an expired grant gives no access."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="eqa_grants"
     )
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="eqa_grants")
     granted_at = models.DateTimeField(auto_now_add=True)
+    expires_on = models.DateField(help_text="The last day the grant gives access.")
+
+    objects = EqaGrantQuerySet.as_manager()
 
     class Meta:
         constraints = [

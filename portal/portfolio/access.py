@@ -3,6 +3,8 @@
 A learner may export their own portfolio, an assessor the learners they assess, a centre
 admin any learner of their centre and cohorts of it. A learner or export outside the user's
 reach is a 404; a signed-in user who may export nothing asking for a cohort gets a 403.
+An external quality assurer reads the exports of the centres granted to them (as the
+centre's admins may) but starts or retries none: a 403.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from assessments.access import enrolments_visible_to
 from portal.accounts.models import User
 from portal.centres.models import Centre
 from portal.portfolio.models import PortfolioExport
@@ -33,6 +36,9 @@ def learners_exportable_by(user: Any) -> QuerySet[User]:
 def get_learner_for_export(user: Any, pk: int) -> tuple[Centre, User]:
     learner = learners_exportable_by(user).filter(pk=pk).first()
     if learner is None:
+        if user.is_authenticated and enrolments_visible_to(user).filter(learner_id=pk).exists():
+            # Someone who may read the learner's work but not export it (an IQA, an EQA).
+            raise PermissionDenied("You may read this learner's portfolio but not export it.")
         raise Http404("No such learner for you to export.")
     return user.centre, learner
 
@@ -44,8 +50,11 @@ def require_cohort_exporter(user: Any) -> Centre:
     return user.centre
 
 
-def get_export_for(user: Any, pk: int) -> PortfolioExport:
+def get_export_for(user: Any, pk: int, *, write: bool = False) -> PortfolioExport:
+    """The export if the user may see it (else 404); with ``write``, 403 for an EQA."""
     export = exports_visible_to(user).select_related("centre", "requested_by").filter(pk=pk).first()
     if export is None:
         raise Http404("No such export.")
+    if write and user.is_eqa:
+        raise PermissionDenied("External quality assurers read exports but do not run them.")
     return export

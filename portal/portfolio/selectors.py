@@ -23,7 +23,7 @@ from assessments.models import (
 )
 from evidence.models import EvidenceFile, EvidenceItem, Mapping
 from portal.accounts.models import User
-from portal.centres.models import Centre
+from portal.centres.models import Centre, EqaGrant
 from portal.portfolio.models import PortfolioExport
 from standards.models import Criterion, CriterionGroup, Kind, TextCorrection
 
@@ -248,12 +248,15 @@ def portfolio_data(
 
 
 def exports_visible_to(user: Any) -> QuerySet[PortfolioExport]:
-    """Exports the user asked for, and every export of their centre for centre admins."""
+    """Exports the user asked for, every export of their centre for centre admins, and every
+    export of a centre granted to an external quality assurer (to read, while the grant runs)."""
     if not user.is_authenticated or not user.is_active:
         return PortfolioExport.objects.none()
     rule = Q(requested_by=user)
     if user.is_centre_admin and user.centre_id:
         rule |= Q(centre_id=user.centre_id)
+    if user.is_eqa:
+        rule |= Q(centre_id__in=EqaGrant.objects.current().filter(user=user).values("centre_id"))
     return PortfolioExport.objects.filter(rule)
 
 

@@ -110,7 +110,7 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    export = get_export_for(request.user, pk)
+    export = get_export_for(request.user, pk, write=True)
     try:
         services.export_retry(export=export)
     except ValidationError as error:
