@@ -9,6 +9,7 @@ test:  ## run the whole test suite
 lint:
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports
 
 ci:
 	bash .ci/run

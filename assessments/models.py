@@ -121,6 +121,15 @@ class UnitSignOff(models.Model):
     )
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopen_reason = models.TextField(blank=True)
+    iqa_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="IQA verified by",
+    )
+    iqa_verified_at = models.DateTimeField("IQA verified at", null=True, blank=True)
 
     class Meta:
         ordering = ["-signed_at"]
@@ -133,6 +142,10 @@ class UnitSignOff(models.Model):
             models.CheckConstraint(
                 condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
                 name="signoff_reopen_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(iqa_verified_at__isnull=True) | Q(countersigned_at__isnull=False),
+                name="signoff_verified_after_countersign",
             ),
         ]
 
@@ -185,7 +198,9 @@ class RecordEntry(models.Model):
         COUNTERSIGNED = "countersigned", "Learner countersigned"
         IQA_AGREED = "iqa_agreed", "IQA agreed"
         IQA_REFERRED = "iqa_referred", "IQA referred back"
+        REOPEN_REQUESTED = "reopen_requested", "Reopening requested by the IQA"
         REOPENED = "reopened", "Unit reopened"
+        ADMIN_CHANGE = "admin_change", "Changed in the admin site"
 
     centre = models.ForeignKey(
         "centres.Centre", on_delete=models.PROTECT, related_name="record_entries"
@@ -196,7 +211,12 @@ class RecordEntry(models.Model):
     recorded_at = models.DateTimeField()
     action = models.CharField(max_length=30, choices=Action.choices)
     enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.PROTECT, related_name="record_entries"
+        Enrolment,
+        on_delete=models.PROTECT,
+        related_name="record_entries",
+        null=True,
+        blank=True,
+        help_text="Blank only for changes to centre-wide data (people, grants) in the admin.",
     )
     payload = models.JSONField(default=dict, blank=True)
     file_hashes = models.JSONField(
@@ -279,3 +299,52 @@ class IqaSample(models.Model):
 
     def __str__(self) -> str:
         return f"IQA {self.get_outcome_display()} on {self.entry}"
+
+
+class ReopenRequest(models.Model):
+    """An IQA's referral of a decision on a signed-off (locked) unit, waiting for a centre
+    admin to reopen the unit. Reopening resolves every open request of the enrolment."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="reopen_requests"
+    )
+    sign_off = models.ForeignKey(
+        UnitSignOff, on_delete=models.PROTECT, related_name="reopen_requests"
+    )
+    sample = models.OneToOneField(
+        IqaSample, on_delete=models.PROTECT, related_name="reopen_request"
+    )
+    criterion = models.ForeignKey(
+        "standards.Criterion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The criterion whose judgement the IQA referred, if it was one.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    requested_at = models.DateTimeField()
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="reopen_request_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reopen request for {self.enrolment}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -16,7 +16,7 @@ urlpatterns = [
     path("eqa/centres/<int:pk>/samples/", views.eqa_samples, name="eqa_samples"),
     path("standards/", include("standards.urls")),
     path("evidence/", include("evidence.urls")),
-    path("evidence/", include("review.urls")),
+    path("", include("review.urls")),
     path("assessments/", include("assessments.urls")),
     path("portfolio/", include("portal.portfolio.urls")),
     path(

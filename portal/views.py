@@ -23,10 +23,10 @@ from portal.centres.access import (
 )
 from review.selectors import (
     iqa_actions_for,
-    is_ready_for_sign_off,
     referred_for,
     with_progress,
 )
+from review.status import ready_for_sign_off, with_state
 
 PAGE_SIZE = 25
 AWAITING_SHOWN = 50
@@ -58,6 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _enrolment_page(request: HttpRequest, queryset: QuerySet[Enrolment]) -> Page:
+    if "signed_off" not in queryset.query.annotations:
+        queryset = with_state(queryset)  # every enrolment list shows the state in words
     queryset = queryset.select_related("learner", "assessor", "iqa", "standard", "centre")
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -91,7 +93,7 @@ def assessor_dashboard(request: HttpRequest) -> HttpResponse:
         "portal/assessor_dashboard.html",
         {
             "page": page,
-            "ready": [enrolment for enrolment in page if is_ready_for_sign_off(enrolment)],
+            "ready": [enrolment for enrolment in page if ready_for_sign_off(enrolment)],
             "awaiting": awaiting_review_for(request.user)[:AWAITING_SHOWN],
             "awaiting_count": awaiting_review_for(request.user).count(),
             "referred": referred_for(request.user)[:AWAITING_SHOWN],

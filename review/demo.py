@@ -8,10 +8,10 @@ Idempotent: an enrolment that already has record entries is left alone.
 
 from __future__ import annotations
 
-from assessments import services as assessment_services
 from assessments.models import Enrolment, RecordEntry
 from evidence.models import EvidenceItem, Mapping
-from review import services
+from review import sampling, services
+from review.sign_off import unit_countersign, unit_sign_off
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
 
@@ -61,12 +61,12 @@ def _complete_unit(enrolment: Enrolment) -> None:
             if n % 10 == 0
             else "",
         )
-    services.unit_sign_off(enrolment=enrolment, assessor=assessor, password=DEMO_PASSWORD)
-    assessment_services.unit_countersign(enrolment=enrolment, learner=enrolment.learner)
+    unit_sign_off(enrolment=enrolment, assessor=assessor, password=DEMO_PASSWORD)
+    unit_countersign(enrolment=enrolment, learner=enrolment.learner)
     entry = RecordEntry.objects.get(
         enrolment=enrolment, action=RecordEntry.Action.SIGNED_OFF, iqa_sample__isnull=True
     )
-    assessment_services.iqa_sample_record(
+    sampling.iqa_sample_record(
         entry=entry, iqa=enrolment.iqa, outcome="agreed", feedback="Sampled: sound decision."
     )
 
@@ -97,7 +97,7 @@ def _part_way(enrolment: Enrolment, *, refer_iqa: bool) -> None:
             enrolment=enrolment, action=RecordEntry.Action.JUDGEMENT
         ).first()
         if entry and judgement:
-            assessment_services.iqa_sample_record(
+            sampling.iqa_sample_record(
                 entry=entry,
                 iqa=enrolment.iqa,
                 outcome="referred",

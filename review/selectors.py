@@ -13,11 +13,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from assessments.models import CriterionJudgement, Enrolment, IqaSample, RecordEntry, UnitSignOff
+from assessments.models import CriterionJudgement, Enrolment, IqaSample, RecordEntry
 from evidence.models import EvidenceItem, Mapping
+from review.status import (
+    COUNTED_ITEM_STATUSES,
+    CriterionStatus,
+    criterion_status,
+    mapping_backs,
+    met_judgements_q,
+    with_state,
+)
 from standards.models import Criterion, CriterionGroup, Kind
 
 METHOD_ABBREVIATIONS = {
@@ -29,11 +37,7 @@ METHOD_ABBREVIATIONS = {
     "reflective": "RA",
     "prior_learning": "RPL",
 }
-REVIEWABLE = (
-    EvidenceItem.Status.SUBMITTED,
-    EvidenceItem.Status.ACCEPTED,
-    EvidenceItem.Status.REFERRED,
-)
+REVIEWABLE = COUNTED_ITEM_STATUSES
 
 
 @dataclass
@@ -57,7 +61,7 @@ class Cell:
 
     @property
     def backs(self) -> bool:
-        return self.confirmed and self.item_status == EvidenceItem.Status.ACCEPTED
+        return mapping_backs(confirmed=self.confirmed, item_status=self.item_status)
 
 
 @dataclass
@@ -66,35 +70,22 @@ class Row:
     cells: dict[int, Cell] = field(default_factory=dict)
     judgement: CriterionJudgement | None = None
     columns: list[tuple[EvidenceItem, Cell | None]] = field(default_factory=list)
+    iqa_referrals: list[IqaSample] = field(default_factory=list)
 
     @property
     def mapped(self) -> list[Cell]:
         return sorted(self.cells.values(), key=lambda c: (not c.own, c.standard_code, c.item_id))
 
     @property
-    def backed(self) -> bool:
-        return any(cell.backs for cell in self.cells.values())
+    def status(self) -> CriterionStatus:
+        return criterion_status(
+            judged_met=self.judgement.met if self.judgement else None,
+            mappings=[(cell.confirmed, cell.item_status) for cell in self.cells.values()],
+        )
 
     @property
     def met(self) -> bool:
-        return bool(self.judgement and self.judgement.met and self.backed)
-
-    @property
-    def status(self) -> str:
-        """One of: met, unbacked, not_met, ready, pending, proposed, missing."""
-        if self.met:
-            return "met"
-        if self.judgement and self.judgement.met:
-            return "unbacked"  # judged met, but its accepted evidence has since gone
-        if self.judgement:
-            return "not_met"
-        if self.backed:
-            return "ready"
-        if any(cell.confirmed for cell in self.cells.values()):
-            return "pending"
-        if self.cells:
-            return "proposed"
-        return "missing"
+        return self.status.is_met
 
 
 @dataclass
@@ -120,7 +111,7 @@ class Grid:
 
     @property
     def missing(self) -> list[Row]:
-        return [row for row in self.rows if row.status == "missing"]
+        return [row for row in self.rows if row.status == CriterionStatus.NO_EVIDENCE]
 
 
 def enrolment_grid(enrolment: Enrolment) -> Grid:
@@ -255,16 +246,8 @@ def equivalent_targets(item: EvidenceItem, criterion: Criterion) -> list[Criteri
 
 def with_progress(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
     """Annotate criteria met / total (performance and knowledge), referred items and the
-    sign-off state, so a page of enrolments costs one query however much evidence there is."""
-    backed = Mapping.objects.filter(
-        criterion_id=OuterRef("criterion_id"),
-        confirmed=True,
-        item__status=EvidenceItem.Status.ACCEPTED,
-        item__enrolment__learner_id=OuterRef("enrolment__learner_id"),
-    )
-    open_sign_offs = UnitSignOff.objects.filter(
-        enrolment_id=OuterRef("pk"), reopened_at__isnull=True
-    )
+    state's facts (``review.status.with_state``), so a page of enrolments costs one query
+    however much evidence there is."""
     annotations: dict[str, Any] = {}
     for kind in Kind.values:
         annotations[f"{kind}_total"] = Coalesce(
@@ -279,10 +262,8 @@ def with_progress(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
         )
         annotations[f"{kind}_met"] = Coalesce(
             Subquery(
-                CriterionJudgement.objects.filter(
-                    enrolment_id=OuterRef("pk"), met=True, criterion__kind=kind
-                )
-                .filter(Exists(backed))
+                CriterionJudgement.objects.filter(enrolment_id=OuterRef("pk"), criterion__kind=kind)
+                .filter(met_judgements_q())
                 .values("enrolment_id")
                 .annotate(n=Count("pk"))
                 .values("n")[:1],
@@ -290,7 +271,7 @@ def with_progress(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
             ),
             0,
         )
-    return enrolments.annotate(
+    return with_state(enrolments).annotate(
         **annotations,
         referred_count=Coalesce(
             Subquery(
@@ -304,16 +285,7 @@ def with_progress(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
             ),
             0,
         ),
-        signed_off=Exists(open_sign_offs),
-        countersigned=Exists(open_sign_offs.filter(countersigned_at__isnull=False)),
     )
-
-
-def is_ready_for_sign_off(enrolment: Enrolment) -> bool:
-    """For an enrolment annotated by ``with_progress``."""
-    total = enrolment.performance_total + enrolment.knowledge_total
-    met = enrolment.performance_met + enrolment.knowledge_met
-    return bool(total) and met == total and not enrolment.signed_off
 
 
 def referred_for(assessor: Any) -> QuerySet[EvidenceItem]:
@@ -336,3 +308,37 @@ def iqa_actions_for(assessor: Any) -> QuerySet[IqaSample]:
         .select_related("entry", "enrolment__learner", "enrolment__standard", "sampled_by")
         .order_by("-outcome", "-sampled_at")  # "referred" sorts after "agreed": reverse it
     )
+
+
+def iqa_referrals(enrolment: Enrolment) -> dict[int | None, list[IqaSample]]:
+    """The IQA's referrals the assessor still has to act on, by criterion (``None`` for the
+    unit as a whole: sign-offs and evidence decisions).
+
+    A referral of a judgement stands until the assessor judges that criterion again; any
+    other referral stands until the unit is signed off again.
+    """
+    samples = list(
+        IqaSample.objects.filter(enrolment=enrolment, outcome=IqaSample.Outcome.REFERRED)
+        .select_related("entry", "sampled_by")
+        .order_by("sampled_at", "pk")
+    )
+    if not samples:
+        return {}
+    judged_at = dict(
+        CriterionJudgement.objects.filter(enrolment=enrolment).values_list(
+            "criterion_id", "decided_at"
+        )
+    )
+    last_signed = (
+        enrolment.sign_offs.order_by("-signed_at").values_list("signed_at", flat=True).first()
+    )
+    referrals: dict[int | None, list[IqaSample]] = defaultdict(list)
+    for sample in samples:
+        criterion_id = sample.entry.payload.get("criterion_id")
+        if sample.entry.action == RecordEntry.Action.JUDGEMENT and criterion_id:
+            decided = judged_at.get(criterion_id)
+            if decided is None or decided <= sample.sampled_at:
+                referrals[criterion_id].append(sample)
+        elif last_signed is None or last_signed <= sample.sampled_at:
+            referrals[None].append(sample)
+    return dict(referrals)

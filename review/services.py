@@ -1,4 +1,5 @@
-"""The assessor's decisions on evidence: accept, refer back, map, judge, sign off.
+"""The assessor's decisions on evidence: accept, refer back, map, judge.
+(Sign-off is in ``review.sign_off``; the IQA's sampling in ``review.sampling``.)
 
 Each checks that the acting user is the enrolment's assessor and that the work is not
 locked by a sign-off, then writes the change and appends it to the centre's record (with the
@@ -9,14 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from assessments import services as assessment_services
-from assessments.models import CriterionJudgement, Enrolment, RecordEntry, UnitSignOff
+from assessments.errors import NotPermittedError, WrongStateError
+from assessments.models import CriterionJudgement, Enrolment, RecordEntry
 from evidence.models import EvidenceFile, EvidenceItem, Mapping
-from review.selectors import enrolment_grid, equivalent_targets, target_enrolment
+from review.selectors import equivalent_targets, target_enrolment
+from review.status import BACKING
 from standards.models import Criterion
 
 Action = RecordEntry.Action
@@ -38,7 +40,7 @@ def default_method(item: EvidenceItem) -> str:
 
 def require_assessor(enrolment: Enrolment, user: Any) -> None:
     if enrolment.assessor_id is None or enrolment.assessor_id != user.pk:
-        raise PermissionDenied("Only the learner's assessor may make this decision.")
+        raise NotPermittedError("Only the learner's assessor may make this decision.")
 
 
 def _file_hashes(item: EvidenceItem) -> list[str]:
@@ -64,7 +66,7 @@ def _fresh_item(item: EvidenceItem, assessor: Any) -> EvidenceItem:
 def evidence_accept(*, item: EvidenceItem, assessor: Any, feedback: str = "") -> EvidenceItem:
     fresh = _fresh_item(item, assessor)
     if fresh.status != EvidenceItem.Status.SUBMITTED:
-        raise ValidationError(f"{fresh.reference} is not awaiting review.")
+        raise WrongStateError(f"{fresh.reference} is not awaiting review.")
     fresh.status = EvidenceItem.Status.ACCEPTED
     fresh.full_clean()
     fresh.save()
@@ -82,10 +84,10 @@ def evidence_accept(*, item: EvidenceItem, assessor: Any, feedback: str = "") ->
 def evidence_refer(*, item: EvidenceItem, assessor: Any, feedback: str) -> EvidenceItem:
     """Send the item back to the learner with feedback; it becomes editable to them again."""
     if not feedback.strip():
-        raise ValidationError({"feedback": "Tell the learner what to change."})
+        raise WrongStateError({"feedback": "Tell the learner what to change."})
     fresh = _fresh_item(item, assessor)
     if fresh.status not in (EvidenceItem.Status.SUBMITTED, EvidenceItem.Status.ACCEPTED):
-        raise ValidationError(f"{fresh.reference} is not submitted or accepted.")
+        raise WrongStateError(f"{fresh.reference} is not submitted or accepted.")
     fresh.status = EvidenceItem.Status.REFERRED
     fresh.full_clean()
     fresh.save()
@@ -106,7 +108,7 @@ def _target_for(item: EvidenceItem, criterion: Criterion, assessor: Any) -> Enro
     else:
         target = target_enrolment(item.enrolment.learner_id, criterion)
         if target is None:
-            raise ValidationError("The learner is not enrolled on that criterion's standard.")
+            raise WrongStateError("The learner is not enrolled on that criterion's standard.")
         require_assessor(target, assessor)
         assessment_services.ensure_unlocked(target)
     return target
@@ -131,11 +133,11 @@ def mapping_add(
     """Map (or confirm the learner's proposed mapping of) the item to the criterion."""
     fresh = _fresh_item(item, assessor)
     if fresh.status not in (EvidenceItem.Status.SUBMITTED, EvidenceItem.Status.ACCEPTED):
-        raise ValidationError(f"{fresh.reference} is not submitted, so it cannot be mapped yet.")
+        raise WrongStateError(f"{fresh.reference} is not submitted, so it cannot be mapped yet.")
     target = _target_for(fresh, criterion, assessor)
     method = method or default_method(fresh)
     if method not in Method.values:
-        raise ValidationError({"method": "Choose an assessment method."})
+        raise WrongStateError({"method": "Choose an assessment method."})
     mapping = Mapping.objects.filter(item=fresh, criterion=criterion).first()
     if mapping and mapping.confirmed:
         return mapping
@@ -163,7 +165,7 @@ def mapping_set_method(*, mapping: Mapping, assessor: Any, method: str) -> Mappi
     fresh = _fresh_item(mapping.item, assessor)
     target = _target_for(fresh, mapping.criterion, assessor)
     if method not in Method.values:
-        raise ValidationError({"method": "Choose an assessment method."})
+        raise WrongStateError({"method": "Choose an assessment method."})
     mapping = Mapping.objects.select_for_update().get(pk=mapping.pk)
     if not mapping.confirmed:
         return mapping_add(
@@ -220,7 +222,7 @@ def mapping_add_equivalents(
 ) -> list[Mapping]:
     """Map the item to the equivalents of ``criterion`` in the learner's other standards."""
     if not Mapping.objects.filter(item=item, criterion=criterion, confirmed=True).exists():
-        raise ValidationError("Map the item to the criterion itself first.")
+        raise WrongStateError("Map the item to the criterion itself first.")
     return [
         mapping_add(item=item, criterion=other, assessor=assessor, method=method)
         for other in equivalent_targets(item, criterion)
@@ -235,36 +237,15 @@ def criterion_judge(
     require_assessor(enrolment, assessor)
     if met:
         backed = Mapping.objects.filter(
-            criterion=criterion,
-            confirmed=True,
-            item__status=EvidenceItem.Status.ACCEPTED,
-            item__enrolment__learner_id=enrolment.learner_id,
+            BACKING, criterion=criterion, item__enrolment__learner_id=enrolment.learner_id
         ).exists()
         if not backed:
-            raise ValidationError(
+            raise WrongStateError(
                 f"{criterion.reference} has no accepted evidence mapped to it yet, so it "
                 "cannot be judged met."
             )
     elif not rationale.strip():
-        raise ValidationError({"rationale": "Say why the criterion is not met."})
+        raise WrongStateError({"rationale": "Say why the criterion is not met."})
     return assessment_services.judgement_record(
         enrolment=enrolment, criterion=criterion, assessor=assessor, met=met, rationale=rationale
-    )
-
-
-@transaction.atomic
-def unit_sign_off(*, enrolment: Enrolment, assessor: Any, password: str) -> UnitSignOff:
-    """Sign the unit off when every criterion and knowledge item is met."""
-    require_assessor(enrolment, assessor)
-    grid = enrolment_grid(enrolment)
-    if not grid.rows:
-        raise ValidationError("This standard has no criteria to sign off.")
-    backing_items = {cell.item_id for row in grid.rows for cell in row.cells.values() if cell.backs}
-    hashes = EvidenceFile.objects.filter(item_id__in=backing_items).values_list("sha256", flat=True)
-    return assessment_services.unit_sign_off(
-        enrolment=enrolment,
-        assessor=assessor,
-        password=password,
-        unmet=grid.unmet,
-        file_hashes=list(hashes),
     )

@@ -4,23 +4,33 @@ from review import views
 
 app_name = "review"
 
-# The assessor's review of an item, the mapping grid (everyone's progress view), judgements
-# and sign-off. The paths stay under /evidence/, where they were first published.
+# The assessor's review of an item, the mapping grid (everyone's progress view), judgements,
+# sign-off, countersigning, reopening and IQA sampling. The paths stay where they were first
+# published (under /evidence/ and /assessments/), so bookmarks keep working.
 urlpatterns = [
-    path("<int:pk>/review/", views.review, name="review"),
-    path("<int:pk>/review/decide/", views.review_decide, name="review_decide"),
-    path("<int:pk>/review/mappings/", views.review_mapping, name="review_mapping"),
-    path("enrolments/<int:pk>/grid/", views.grid, name="grid"),
+    path("evidence/<int:pk>/review/", views.review, name="review"),
+    path("evidence/<int:pk>/review/decide/", views.review_decide, name="review_decide"),
+    path("evidence/<int:pk>/review/mappings/", views.review_mapping, name="review_mapping"),
+    path("evidence/enrolments/<int:pk>/grid/", views.grid, name="grid"),
     path(
-        "enrolments/<int:pk>/grid/<int:item_pk>/<int:criterion_pk>/",
+        "evidence/enrolments/<int:pk>/grid/<int:item_pk>/<int:criterion_pk>/",
         views.grid_toggle,
         name="grid_toggle",
     ),
     path(
-        "enrolments/<int:pk>/grid/<int:item_pk>/<int:criterion_pk>/equivalents/",
+        "evidence/enrolments/<int:pk>/grid/<int:item_pk>/<int:criterion_pk>/equivalents/",
         views.map_equivalents,
         name="map_equivalents",
     ),
-    path("enrolments/<int:pk>/criteria/<int:criterion_pk>/judge/", views.judge, name="judge"),
-    path("enrolments/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
+    path(
+        "evidence/enrolments/<int:pk>/criteria/<int:criterion_pk>/judge/",
+        views.judge,
+        name="judge",
+    ),
+    path("evidence/enrolments/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
+    path("assessments/enrolments/<int:pk>/countersign/", views.countersign, name="countersign"),
+    path("assessments/enrolments/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("assessments/iqa/assessors/", views.iqa_assessors, name="iqa_assessors"),
+    path("assessments/iqa/assessors/<int:pk>/", views.iqa_decisions, name="iqa_decisions"),
+    path("assessments/iqa/decisions/<int:pk>/", views.iqa_sample, name="iqa_sample"),
 ]

@@ -12,34 +12,35 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.access import get_enrolment_for
-from assessments.models import Enrolment, RecordEntry
-from assessments.services import (
-    enrolment_is_locked,
-    open_sign_off,
-    sign_off_declaration,
-)
-from evidence.access import get_item_for
+from assessments.errors import error_text, form_error
+from assessments.models import Enrolment, IqaSample, RecordEntry
+from assessments.services import enrolment_is_locked, open_sign_off
 from evidence.models import EvidenceItem, Mapping
 from evidence.selectors import criteria_by_group, item_files, item_mappings
-from review import services
+from review import access, sampling, services
+from review import sign_off as sign_off_services
 from review.selectors import (
     enrolment_grid,
     equivalent_targets,
     grid_row,
+    iqa_referrals,
     item_feedback,
 )
+from review.status import state_of
 from standards.models import Criterion
 
 GRID_COLUMNS = 12
+PAGE_SIZE = 25
 
 
 class DecisionForm(forms.Form):
@@ -93,29 +94,6 @@ class SignOffForm(forms.Form):
     )
 
 
-def _act_on_enrolment(user: Any, pk: int) -> Enrolment:
-    enrolment = get_enrolment_for(user, pk)
-    if enrolment.assessor_id != user.pk:
-        raise PermissionDenied("Only the learner's assessor may do this.")
-    return enrolment
-
-
-def _item_for_review(user: Any, pk: int, *, act: bool) -> EvidenceItem:
-    item = get_item_for(user, pk)
-    is_assessor = item.enrolment.assessor_id == user.pk
-    if act and not is_assessor:
-        raise PermissionDenied("Only the learner's assessor may review this evidence.")
-    if not is_assessor and item.enrolment.learner_id == user.pk:
-        raise PermissionDenied("This is your assessor's page; see your evidence instead.")
-    if item.status == EvidenceItem.Status.DRAFT:
-        raise PermissionDenied("The learner has not submitted this evidence yet.")
-    return item
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 def _grid_crumbs(request: HttpRequest, enrolment: Enrolment) -> list[tuple[str, str | None]]:
     if request.user.pk == enrolment.learner_id:
         return [("My progress", reverse("learner_dashboard"))]
@@ -127,7 +105,7 @@ def _grid_crumbs(request: HttpRequest, enrolment: Enrolment) -> list[tuple[str, 
 @login_required
 @require_safe
 def review(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item_for_review(request.user, pk, act=False)
+    item = access.item_for_review(request.user, pk, act=False)
     enrolment = item.enrolment
     can_act = enrolment.assessor_id == request.user.pk and not enrolment_is_locked(enrolment)
     mappings = item_mappings(item)
@@ -165,7 +143,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item_for_review(request.user, pk, act=True)
+    item = access.item_for_review(request.user, pk, act=True)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose accept or refer back.")
@@ -179,14 +157,14 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.evidence_refer(item=item, assessor=request.user, feedback=feedback)
             messages.success(request, f"{item.reference} referred back to the learner.")
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     return redirect("review:review", pk=item.pk)
 
 
 @login_required
 @require_POST
 def review_mapping(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _item_for_review(request.user, pk, act=True)
+    item = access.item_for_review(request.user, pk, act=True)
     form = MappingForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a criterion and a method.")
@@ -210,7 +188,7 @@ def review_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, f"Method for {criterion.reference} saved.")
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, error_text(error))
     return redirect("review:review", pk=item.pk)
 
 
@@ -234,15 +212,19 @@ def _cell_context(
 @login_required
 @require_safe
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
-    """The mapping grid: the assessor maps here; everyone else sees it read-only."""
-    enrolment = get_enrolment_for(request.user, pk)
+    """The mapping grid: the assessor maps here; everyone else sees it read-only, with the
+    unit's state in words and only the actions its services will accept."""
+    enrolment = access.enrolment_for_reading(request.user, pk)
     data = enrolment_grid(enrolment)
     sign_off = open_sign_off(enrolment)
-    can_map = enrolment.assessor_id == request.user.pk and sign_off is None
+    is_assessor = enrolment.assessor_id == request.user.pk
     is_learner = enrolment.learner_id == request.user.pk
+    can_map = is_assessor and sign_off is None and enrolment.status == Enrolment.Status.ACTIVE
     columns = Paginator(data.items, GRID_COLUMNS).get_page(request.GET.get("items"))
+    referrals = iqa_referrals(enrolment)
     for row in data.rows:
         row.columns = [(item, row.cells.get(item.pk)) for item in columns]
+        row.iqa_referrals = referrals.get(row.criterion.pk, [])
     feedback = item_feedback(enrolment)
     referred = [
         (item, feedback.get(item.pk))
@@ -259,9 +241,23 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             "columns": columns,
             "show_columns": not is_learner,
             "can_map": can_map,
+            "can_sign_off": can_map and not data.unmet and bool(data.rows),
             "is_learner": is_learner,
-            "is_assessor": enrolment.assessor_id == request.user.pk,
+            "is_assessor": is_assessor,
+            "can_countersign": is_learner
+            and sign_off is not None
+            and not sign_off.is_countersigned,
+            "can_reopen": sign_off is not None
+            and request.user.is_centre_admin
+            and request.user.centre_id == enrolment.centre_id,
             "sign_off": sign_off,
+            "state": state_of(enrolment),
+            "unit_referrals": referrals.get(None, []),
+            "reopen_requests": list(
+                enrolment.reopen_requests.filter(resolved_at__isnull=True).select_related(
+                    "requested_by", "criterion"
+                )
+            ),
             "referred": referred,
             "feedback": [
                 entry
@@ -282,7 +278,7 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def grid_toggle(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) -> HttpResponse:
     """One click maps or unmaps; an htmx request gets just the cell back."""
-    enrolment = _act_on_enrolment(request.user, pk)
+    enrolment = access.enrolment_for_assessor(request.user, pk)
     item = get_object_or_404(
         EvidenceItem.objects.select_related("enrolment"),
         pk=item_pk,
@@ -296,7 +292,7 @@ def grid_toggle(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) 
             item=item, criterion=criterion, assessor=request.user, method=method
         )
     except ValidationError as error:
-        announcement = note = _errors(error)
+        announcement = note = error_text(error)
         if not request.headers.get("HX-Request"):
             messages.error(request, announcement)
     else:
@@ -322,7 +318,7 @@ def grid_toggle(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) 
 @require_POST
 def map_equivalents(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) -> HttpResponse:
     """Map an item to the equivalents of a knowledge item in the learner's other standards."""
-    enrolment = _act_on_enrolment(request.user, pk)
+    enrolment = access.enrolment_for_assessor(request.user, pk)
     item = get_object_or_404(EvidenceItem, pk=item_pk, enrolment__learner_id=enrolment.learner_id)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, standard_id=enrolment.standard_id)
     try:
@@ -332,8 +328,8 @@ def map_equivalents(request: HttpRequest, pk: int, item_pk: int, criterion_pk: i
             assessor=request.user,
             method=request.POST.get("method", ""),
         )
-    except (ValidationError, PermissionDenied) as error:
-        text = _errors(error) if isinstance(error, ValidationError) else str(error)
+    except ValidationError as error:
+        text = error_text(error)
     else:
         text = (
             f"{item.reference} also mapped to "
@@ -360,7 +356,7 @@ def map_equivalents(request: HttpRequest, pk: int, item_pk: int, criterion_pk: i
 @login_required
 @require_http_methods(["GET", "POST"])
 def judge(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
-    enrolment = _act_on_enrolment(request.user, pk)
+    enrolment = access.enrolment_for_assessor(request.user, pk)
     criterion = get_object_or_404(Criterion, pk=criterion_pk, standard_id=enrolment.standard_id)
     row = grid_row(enrolment, criterion)
     initial = {"met": "1" if (row.judgement is None or row.judgement.met) else "0"}
@@ -377,7 +373,7 @@ def judge(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
                 rationale=form.cleaned_data["rationale"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_error(form, error)
         else:
             messages.success(request, f"Judgement on {criterion.reference} recorded.")
             return redirect(f"{reverse('review:grid', args=[enrolment.pk])}#row-{criterion.pk}")
@@ -405,18 +401,21 @@ def judge(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = _act_on_enrolment(request.user, pk)
+    """The sign-off page says what is missing until the unit is complete; only then does it
+    offer the declaration."""
+    enrolment = access.enrolment_for_assessor(request.user, pk)
     data = enrolment_grid(enrolment)
+    existing = open_sign_off(enrolment)
     form = SignOffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_sign_off(
+            sign_off_services.unit_sign_off(
                 enrolment=enrolment,
                 assessor=request.user,
                 password=form.cleaned_data["password"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form_error(form, error)
         else:
             messages.success(
                 request,
@@ -424,6 +423,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{enrolment.learner.display_name} now countersigns it.",
             )
             return redirect("review:grid", pk=enrolment.pk)
+    unmet_rows = [row for row in data.rows if not row.met]
     return render(
         request,
         "review/review_sign_off.html",
@@ -431,9 +431,13 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolment": enrolment,
             "grid": data,
             "counts": data.counts(),
-            "unmet_rows": [row for row in data.rows if not row.met],
-            "existing": open_sign_off(enrolment),
-            "declaration": sign_off_declaration(enrolment, request.user),
+            "unmet_rows": unmet_rows,
+            "existing": existing,
+            "can_sign": existing is None
+            and not unmet_rows
+            and bool(data.rows)
+            and enrolment.status == Enrolment.Status.ACTIVE,
+            "declaration": sign_off_services.sign_off_declaration(enrolment, request.user),
             "form": form,
             "breadcrumbs": [
                 *_grid_crumbs(request, enrolment),
@@ -442,6 +446,266 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                     reverse("review:grid", args=[enrolment.pk]),
                 ),
                 ("Sign off", None),
+            ],
+        },
+    )
+
+
+class CountersignForm(forms.Form):
+    confirm = forms.BooleanField(label="I make this declaration")
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for reopening",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Recorded permanently, and shown to the assessor and learner.",
+    )
+
+
+class SampleForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Your decision", choices=IqaSample.Outcome.choices, widget=forms.RadioSelect
+    )
+    feedback = forms.CharField(
+        label="Feedback to the assessor",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Required when referring back.",
+    )
+
+    def __init__(self, *args: Any, outcomes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = outcomes
+
+
+class DecisionFilterForm(forms.Form):
+    learner = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, empty_label="All learners"
+    )
+    standard = forms.ChoiceField(required=False, label="Standard")
+    date_from = forms.DateField(
+        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, enrolments: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].queryset = (
+            get_user_model()
+            .objects.filter(enrolments__in=enrolments)
+            .distinct()
+            .order_by("full_name")
+        )
+        standards = sorted(
+            {(e.standard_id, str(e.standard)) for e in enrolments.select_related("standard")},
+            key=lambda pair: pair[1],
+        )
+        self.fields["standard"].choices = [("", "All standards")] + [
+            (str(pk), label) for pk, label in standards
+        ]
+
+
+def _enrolment_crumbs(enrolment: Enrolment, last: str) -> list[tuple[str, str | None]]:
+    return [
+        (
+            f"{enrolment.learner.display_name}: {enrolment.standard.display_code}",
+            reverse("review:grid", args=[enrolment.pk]),
+        ),
+        (last, None),
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def countersign(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = access.enrolment_for_learner(request.user, pk)
+    sign_off = open_sign_off(enrolment)
+    form = CountersignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_off_services.unit_countersign(enrolment=enrolment, learner=request.user)
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, "You have countersigned the unit. It now goes to the IQA to verify."
+            )
+            return redirect("review:grid", pk=enrolment.pk)
+    return render(
+        request,
+        "assessments/countersign.html",
+        {
+            "enrolment": enrolment,
+            "sign_off": sign_off,
+            "declaration": sign_off_services.countersign_declaration(enrolment),
+            "form": form,
+            "breadcrumbs": _enrolment_crumbs(enrolment, "Countersign"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A centre admin reopens a signed-off unit; the IQA's open requests show their reasons."""
+    enrolment = access.enrolment_for_admin(request.user, pk)
+    sign_off = open_sign_off(enrolment)
+    requests = list(
+        enrolment.reopen_requests.filter(resolved_at__isnull=True).select_related(
+            "requested_by", "criterion"
+        )
+    )
+    initial = {"reason": "\n".join(f"IQA referral: {r.reason}" for r in requests)}
+    form = ReopenForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_off_services.unit_reopen(
+                enrolment=enrolment, admin=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, "The unit is reopened; the assessor can change it again.")
+            return redirect("review:grid", pk=enrolment.pk)
+    return render(
+        request,
+        "assessments/reopen.html",
+        {
+            "enrolment": enrolment,
+            "sign_off": sign_off,
+            "reopen_requests": requests,
+            "form": form,
+            "breadcrumbs": _enrolment_crumbs(enrolment, "Reopen"),
+        },
+    )
+
+
+@login_required
+@require_safe
+def iqa_assessors(request: HttpRequest) -> HttpResponse:
+    """The assessors whose decisions this IQA samples, with the proportion sampled."""
+    access.require_iqa(request.user)
+    rows = (
+        access.sampleable_entries(request.user)
+        .values("actor_id", "actor_name")
+        .annotate(decisions=Count("pk"), sampled=Count("pk", filter=Q(iqa_sample__isnull=False)))
+        .order_by("actor_name")
+    )
+    return render(
+        request,
+        "assessments/iqa_assessors.html",
+        {
+            "rows": rows,
+            "breadcrumbs": [("My sample", reverse("iqa_dashboard")), ("Assessors", None)],
+        },
+    )
+
+
+@login_required
+@require_safe
+def iqa_decisions(request: HttpRequest, pk: int) -> HttpResponse:
+    """One assessor's decisions and sign-offs, filterable, with the proportion sampled."""
+    assessor = access.assessor_for_iqa(request.user, pk)
+    enrolments = access.iqa_enrolments(request.user).filter(
+        Q(assessor_id=pk) | Q(record_entries__actor_id=pk)
+    )
+    entries = access.sampleable_entries(request.user).filter(actor_id=pk)
+    form = DecisionFilterForm(request.GET or None, enrolments=enrolments.distinct())
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["learner"]:
+            entries = entries.filter(enrolment__learner=data["learner"])
+        if data["standard"]:
+            entries = entries.filter(enrolment__standard_id=data["standard"])
+        if data["date_from"]:
+            entries = entries.filter(recorded_at__date__gte=data["date_from"])
+        if data["date_to"]:
+            entries = entries.filter(recorded_at__date__lte=data["date_to"])
+    totals = entries.aggregate(
+        decisions=Count("pk"), sampled=Count("pk", filter=Q(iqa_sample__isnull=False))
+    )
+    entries = (
+        entries.select_related("enrolment__learner", "enrolment__standard")
+        .annotate(is_sampled=Exists(IqaSample.objects.filter(entry=OuterRef("pk"))))
+        .order_by("-recorded_at", "-pk")
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    percent = round(100 * totals["sampled"] / totals["decisions"]) if totals["decisions"] else 0
+    return render(
+        request,
+        "assessments/iqa_decisions.html",
+        {
+            "assessor": assessor,
+            "form": form,
+            "page": page,
+            "totals": totals,
+            "percent": percent,
+            "query_string": params.urlencode(),
+            "breadcrumbs": [
+                ("My sample", reverse("iqa_dashboard")),
+                ("Assessors", reverse("review:iqa_assessors")),
+                (assessor.display_name, None),
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def iqa_sample(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sample one decision: only the outcomes the service will accept are offered."""
+    entry = access.entry_for_iqa(request.user, pk)
+    existing = IqaSample.objects.filter(entry=entry).first()
+    outcomes = [
+        (value, label)
+        for value, label in IqaSample.Outcome.choices
+        if not sampling.sampling_refusal(entry, value)
+    ]
+    refusals = [
+        sampling.sampling_refusal(entry, value)
+        for value, _label in IqaSample.Outcome.choices
+        if sampling.sampling_refusal(entry, value)
+    ]
+    form = SampleForm(request.POST or None, outcomes=outcomes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sample = sampling.iqa_sample_record(
+                entry=entry,
+                iqa=request.user,
+                outcome=form.cleaned_data["outcome"],
+                feedback=form.cleaned_data["feedback"],
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            if hasattr(sample, "reopen_request"):
+                messages.success(
+                    request,
+                    "Your referral is recorded. The unit is signed off, so the centre admin "
+                    "has been asked to reopen it for the assessor.",
+                )
+            else:
+                messages.success(request, "Your sampling decision is recorded.")
+            return redirect("review:iqa_decisions", pk=entry.actor_id)
+    return render(
+        request,
+        "assessments/iqa_sample.html",
+        {
+            "entry": entry,
+            "existing": existing,
+            "form": form,
+            "can_sample": existing is None and bool(outcomes),
+            "refusals": refusals if existing is None else [],
+            "locked": enrolment_is_locked(entry.enrolment),
+            "breadcrumbs": [
+                ("My sample", reverse("iqa_dashboard")),
+                (entry.actor_name, reverse("review:iqa_decisions", args=[entry.actor_id])),
+                (f"Decision #{entry.sequence}", None),
             ],
         },
     )

@@ -98,6 +98,7 @@ def build_manifest(
                 "code": b.enrolment.standard.code,
                 "version": b.enrolment.standard.version,
                 "status": b.enrolment.status,
+                "state": b.state.value,
             }
             for b in data.blocks
         ],

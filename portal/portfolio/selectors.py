@@ -25,6 +25,13 @@ from evidence.models import EvidenceFile, EvidenceItem, Mapping
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
 from portal.portfolio.models import PortfolioExport
+from review.status import (
+    CriterionStatus,
+    EnrolmentState,
+    criterion_status,
+    state_of,
+    with_state,
+)
 from standards.models import Criterion, CriterionGroup, Kind, TextCorrection
 
 
@@ -36,23 +43,18 @@ class CriterionRow:
     mappings: list[Mapping]
 
     @property
-    def status(self) -> str:
-        confirmed = [m for m in self.mappings if m.confirmed]
-        if self.judgement is not None:
-            if self.judgement.met and confirmed:
-                return "Met"
-            if self.judgement.met:
-                return "Judged met, no confirmed evidence"
-            return "Not yet met"
-        if confirmed:
-            return "Evidence confirmed, not yet judged"
-        if self.mappings:
-            return "Evidence proposed"
-        return "No evidence yet"
+    def status(self) -> CriterionStatus:
+        """From ``review.status``, as the grid and the dashboards have it."""
+        return criterion_status(
+            judged_met=self.judgement.met if self.judgement else None,
+            mappings=[(m.confirmed, m.item.status) for m in self.mappings],
+        )
 
     @property
     def status_class(self) -> str:
-        return {"Met": "met", "Not yet met": "notmet"}.get(self.status, "open")
+        return {CriterionStatus.MET: "met", CriterionStatus.NOT_MET: "notmet"}.get(
+            self.status, "open"
+        )
 
 
 @dataclass
@@ -87,13 +89,18 @@ class EnrolmentBlock:
     record: list[RecordEntry]
 
     @property
+    def state(self) -> EnrolmentState:
+        """Where the unit stands (``review.status``), from ``with_state``'s annotations."""
+        return state_of(self.enrolment)
+
+    @property
     def anchor(self) -> str:
         return f"enrolment-{self.enrolment.pk}"
 
     @property
     def met_count(self) -> int:
         return sum(
-            row.status == "Met" for block in self.performance + self.knowledge for row in block.rows
+            row.status.is_met for block in self.performance + self.knowledge for row in block.rows
         )
 
     @property
@@ -137,7 +144,7 @@ def portfolio_data(
     learner: User, centre: Centre, *, requested_by: User | None, embed_max_bytes: int
 ) -> PortfolioData:
     enrolments = list(
-        enrolments_for_export(learner, centre, requested_by)
+        with_state(enrolments_for_export(learner, centre, requested_by))
         .select_related("standard", "assessor", "iqa", "centre")
         .order_by("start_date", "standard__code", "pk")
     )

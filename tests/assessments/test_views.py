@@ -1,106 +1,21 @@
 from __future__ import annotations
 
-import datetime
-
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Enrolment, RecordEntry
-from tests.factories import EnrolmentFactory, StandardFactory, UserFactory
+from assessments.models import RecordEntry
 
 
-def _decisions(people, enrolment=None, n: int = 1) -> list[RecordEntry]:
+def _decisions(people, n: int = 1) -> list[RecordEntry]:
     return [
         services.record_append(
-            enrolment=enrolment or people.enrolment,
+            enrolment=people.enrolment,
             actor=people.assessor,
             action=RecordEntry.Action.EVIDENCE_ACCEPTED,
             payload={"item": i, "reference": f"E{i}", "title": "t", "feedback": ""},
         )
         for i in range(n)
     ]
-
-
-def _sign_off(people) -> None:
-    services.unit_sign_off(
-        enrolment=people.enrolment, assessor=people.assessor, password="password", unmet=[]
-    )
-
-
-def test_countersign_needs_the_declaration(people) -> None:
-    _sign_off(people)
-    client = people.client_for(people.learner)
-    url = reverse("assessments:countersign", args=[people.enrolment.pk])
-    assert "Alice Learner" in client.get(url).content.decode()
-    assert client.post(url, {}).status_code == 200
-    assert client.post(url, {"confirm": "on"}).status_code == 302
-    people.enrolment.refresh_from_db()
-    assert people.enrolment.status == Enrolment.Status.COMPLETED
-
-
-def test_reopen_needs_a_reason_and_is_recorded(people) -> None:
-    _sign_off(people)
-    client = people.client_for(people.admin)
-    url = reverse("assessments:reopen", args=[people.enrolment.pk])
-    assert client.post(url, {"reason": ""}).status_code == 200
-    assert client.post(url, {"reason": "Wrong standard version."}).status_code == 302
-    entry = RecordEntry.objects.get(action="reopened")
-    assert entry.payload["reason"] == "Wrong standard version."
-    assert entry.actor == people.admin
-
-
-def test_iqa_sees_assessors_with_the_proportion_sampled(people) -> None:
-    first, _second = _decisions(people, n=2)
-    services.iqa_sample_record(entry=first, iqa=people.iqa, outcome="agreed", feedback="")
-    response = people.client_for(people.iqa).get(reverse("assessments:iqa_assessors"))
-    assert "1 (50%)" in response.content.decode()
-
-
-def test_iqa_decisions_filter_and_paginate(people, django_assert_max_num_queries) -> None:
-    other_standard = EnrolmentFactory(
-        learner=people.other_learner,
-        centre=people.centre,
-        standard=StandardFactory(),
-        assessor=people.assessor,
-        iqa=people.iqa,
-    )
-    _decisions(people, n=30)
-    _decisions(people, enrolment=other_standard, n=3)
-    client = people.client_for(people.iqa)
-    url = reverse("assessments:iqa_decisions", args=[people.assessor.pk])
-    with django_assert_max_num_queries(14):
-        response = client.get(url)
-    assert response.context["totals"]["decisions"] == 33
-    assert len(response.context["page"]) == 25
-    response = client.get(url, {"learner": people.other_learner.pk})
-    assert response.context["totals"]["decisions"] == 3
-    response = client.get(url, {"standard": people.enrolment.standard_id, "page": 2})
-    assert response.context["totals"]["decisions"] == 30
-    assert len(response.context["page"]) == 5
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)  # noqa: DTZ011
-    response = client.get(url, {"date_from": tomorrow.isoformat()})
-    assert response.context["totals"]["decisions"] == 0
-
-
-def test_iqa_of_another_assessor_gets_404(people) -> None:
-    _decisions(people)
-    stranger = UserFactory(centre=people.centre, is_iqa=True)
-    response = people.client_for(stranger).get(
-        reverse("assessments:iqa_decisions", args=[people.assessor.pk])
-    )
-    assert response.status_code == 404
-
-
-def test_iqa_referral_reaches_the_assessors_caseload(people) -> None:
-    (entry,) = _decisions(people)
-    client = people.client_for(people.iqa)
-    url = reverse("assessments:iqa_sample", args=[entry.pk])
-    response = client.post(url, {"outcome": "referred", "feedback": ""})
-    assert "Say what the assessor needs to put right" in response.content.decode()
-    client.post(url, {"outcome": "referred", "feedback": "Rationale is missing."})
-    html = people.client_for(people.assessor).get(reverse("assessor_dashboard")).content.decode()
-    assert "⚠ Referred back" in html and "Rationale is missing." in html
-    assert "Already sampled" in client.get(url).content.decode()
 
 
 def test_record_page_lists_decisions(people, django_assert_max_num_queries) -> None:

@@ -6,8 +6,9 @@ Only the enrolment's assessor acts; others who may see the enrolment get 403 on 
 """
 
 from assessments.models import RecordEntry
-from assessments.services import record_append, unit_sign_off
+from assessments.services import record_append
 from tests.assessments.helpers import make_item
+from tests.review.helpers import signed_off
 from tests.permissions.matrix import Case
 
 # Everyone who can see the enrolment but is not its assessor.
@@ -34,9 +35,7 @@ def _criterion(people) -> dict:
 
 
 def _signed_off(people) -> dict:
-    unit_sign_off(
-        enrolment=people.enrolment, assessor=people.assessor, password="password", unmet=[]
-    )
+    signed_off(people.enrolment)
     return {"pk": people.enrolment.pk}
 
 
@@ -117,24 +116,24 @@ CASES = [
         label="wrong password",
     ),
     Case(
-        "assessments:countersign",
+        "review:countersign",
         {"learner": 200, "assessor": 403, "iqa": 403, "admin": 403, "eqa": 403, **NOT_THEIRS},
         kwargs=_signed_off,
     ),
     Case(
-        "assessments:countersign",
+        "review:countersign",
         {"learner": 302, "assessor": 403, "iqa": 403, "admin": 403, "eqa": 403, **NOT_THEIRS},
         method="post",
         kwargs=_signed_off,
         data=lambda p: {"confirm": "on"},
     ),
     Case(
-        "assessments:reopen",
+        "review:reopen",
         {"admin": 200, "learner": 403, "assessor": 403, "iqa": 403, "eqa": 403, **NOT_THEIRS},
         kwargs=_signed_off,
     ),
     Case(
-        "assessments:reopen",
+        "review:reopen",
         {"admin": 302, "learner": 403, "assessor": 403, "iqa": 403, "eqa": 403, **NOT_THEIRS},
         method="post",
         kwargs=_signed_off,
@@ -145,15 +144,15 @@ CASES = [
         {"assessor": 200, "learner": 200, "iqa": 200, "admin": 200, "eqa": 200, **NOT_THEIRS},
         kwargs=_signed_off,
     ),
-    Case("assessments:iqa_assessors", {"iqa": 200}),
-    Case("assessments:iqa_decisions", {"iqa": 200}, kwargs=_assessor),
+    Case("review:iqa_assessors", {"iqa": 200}),
+    Case("review:iqa_decisions", {"iqa": 200}, kwargs=_assessor),
     Case(
-        "assessments:iqa_sample",
+        "review:iqa_sample",
         {**VIEWERS_403, "iqa": 200, "assessor": 403, **NOT_THEIRS},
         kwargs=_decision,
     ),
     Case(
-        "assessments:iqa_sample",
+        "review:iqa_sample",
         {**VIEWERS_403, "iqa": 302, "assessor": 403, **NOT_THEIRS},
         method="post",
         kwargs=_decision,

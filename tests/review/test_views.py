@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from assessments.models import RecordEntry
-from assessments.services import unit_sign_off
 from evidence.models import EvidenceItem, Mapping
 from tests.assessments.helpers import make_item, make_items, propose
+from tests.review.helpers import signed_off
 
 
 def _review(item):
@@ -68,10 +68,8 @@ def test_mapping_actions_on_the_review_page(people) -> None:
 
 
 def test_locked_unit_refuses_changes_with_a_message(people) -> None:
+    signed_off(people.enrolment)
     item = make_item(people.enrolment)
-    unit_sign_off(
-        enrolment=people.enrolment, assessor=people.assessor, password="password", unmet=[]
-    )
     client = people.client_for(people.assessor)
     response = client.post(
         reverse("review:review_decide", args=[item.pk]), {"decision": "accept"}, follow=True
@@ -84,8 +82,9 @@ def test_locked_unit_refuses_changes_with_a_message(people) -> None:
     )
     assert "locked" in response["HX-Trigger"]
     assert "locked" in response.content.decode()  # shown in the cell, not only announced
-    assert not Mapping.objects.exists()
-    assert RecordEntry.objects.count() == 1  # the sign-off only
+    assert not Mapping.objects.filter(item=item).exists()
+    assert not RecordEntry.objects.filter(action="evidence_accepted", payload__item=item.pk)
+    assert RecordEntry.objects.last().action == "signed_off"
 
 
 def test_judge_and_sign_off_pages(people) -> None:
