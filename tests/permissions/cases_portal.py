@@ -35,6 +35,14 @@ CASES = [
         kwargs=lambda p: {"pk": p.other_centre.pk},
         label="not granted",
     ),
+    Case("eqa_samples", {"eqa": 200}, kwargs=lambda p: {"pk": p.centre.pk}),
+    Case(
+        "eqa_samples",
+        {"eqa": 404},
+        kwargs=lambda p: {"pk": p.other_centre.pk},
+        label="not granted",
+    ),
+    Case("eqa_samples", {}, method="post", kwargs=lambda p: {"pk": p.centre.pk}, default=405),
     Case("centres:people", ADMIN_ONLY),
     Case("centres:person_create", ADMIN_ONLY),
     Case(

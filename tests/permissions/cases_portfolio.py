@@ -30,26 +30,26 @@ def _export(people, status: str = PortfolioExport.Status.FAILED) -> dict:
     return {"pk": export.pk}
 
 
-# Alice may export herself, Bob (her assessor) and Dave (her admin) may export her; the other
-# centre's admin and everyone else get a 404. The EQA has no centre: 404.
+# Alice may export herself, Bob (her assessor) and Dave (her admin) may export her; her IQA
+# and the EQA may read her work but not export it (403); everyone else gets a 404.
 EXPORT_ALICE = {
     "learner": 302,
     "assessor": 302,
     "admin": 302,
     "other_learner": 404,
-    "iqa": 404,
-    "eqa": 404,
+    "iqa": 403,
+    "eqa": 403,
     "outsider_learner": 404,
     "outsider_admin": 404,
 }
-# Only the requester (Dave) and admins of the export's centre see an export.
+# Only the requester (Dave), admins of the export's centre and an EQA granted it see an export.
 SEE_EXPORT = {
     "admin": 200,
+    "eqa": 200,
     "learner": 404,
     "other_learner": 404,
     "assessor": 404,
     "iqa": 404,
-    "eqa": 404,
     "outsider_learner": 404,
     "outsider_admin": 404,
 }
@@ -86,13 +86,13 @@ CASES = [
     ),
     Case(
         "portfolio:export_retry",
-        {**SEE_EXPORT, "admin": 302},
+        {**SEE_EXPORT, "admin": 302, "eqa": 403},  # the EQA reads, never runs an export
         method="post",
         kwargs=_export,
     ),
     Case(
         "portfolio:export_download",
-        {**SEE_EXPORT, "admin": 404},  # a failed export has no file
+        {**SEE_EXPORT, "admin": 404, "eqa": 404},  # a failed export has no file
         kwargs=_export,
         label="no file",
     ),

@@ -1,0 +1,35 @@
+"""The external quality assurer changes nothing: every POST of the permission matrix, as EQA."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from tests.permissions.test_matrix import CASES
+
+# POSTs that change no data: signing out, and checking a PDF against the record.
+HARMLESS = {"logout", "portfolio:verify"}
+POSTS = [case for case in CASES if case.method != "get"]
+
+
+def _snapshot() -> dict[str, list[dict]]:
+    """Every row of every model of ours: any insert, update or delete shows as a difference."""
+    labels = {"standards", "assessments", "evidence", "review", "accounts", "centres", "portfolio"}
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in apps.get_models()
+        if model._meta.app_label in labels
+    }
+
+
+@pytest.mark.parametrize("case", POSTS, ids=[case.id for case in POSTS])
+def test_eqa_post_changes_nothing(case, people) -> None:
+    client = people.client_for(people.eqa)
+    url = reverse(case.url_name, kwargs=case.kwargs(people))
+    data = case.data(people)
+    before = _snapshot()
+    response = getattr(client, case.method)(url, data)
+    if case.url_name not in HARMLESS:
+        assert response.status_code in (403, 404, 405), f"{case.id}: {response.status_code}"
+    assert _snapshot() == before, case.id
