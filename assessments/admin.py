@@ -20,6 +20,7 @@ from assessments.models import (
     Enrolment,
     IqaSample,
     RecordEntry,
+    ReopenRequest,
     UnitSignOff,
 )
 from assessments.services import record_append
@@ -168,3 +169,7 @@ class UnitSignOffAdmin(ReadOnlyAdmin):
 class IqaSampleAdmin(ReadOnlyAdmin):
     list_display = ["entry", "outcome", "sampled_by", "sampled_at"]
 
+
+@admin.register(ReopenRequest)
+class ReopenRequestAdmin(ReadOnlyAdmin):
+    list_display = ["enrolment", "criterion", "requested_by", "requested_at", "resolved_at"]
