@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import IqaSample, RecordEntry
 from assessments.services import record_append
+from portal.accounts.models import User
 from portal.centres.models import EqaGrant
 from portal.portfolio.models import PortfolioExport
 from tests.evidence.helpers import add_file, make_item
@@ -189,3 +191,16 @@ def test_eqa_pages_query_count_flat(people, name, django_assert_max_num_queries)
     with django_assert_max_num_queries(12):
         response = client.get(reverse(name, args=[people.centre.pk]))
     assert response.status_code == 200
+
+
+def test_demo_eqa1_is_a_read_only_eqa_granted_for_a_year(db, settings) -> None:
+    settings.DEBUG = True
+    call_command("demo", verbosity=0)
+    eqa1 = User.objects.get(username="eqa1")
+    assert eqa1.is_eqa and not eqa1.is_superuser and not eqa1.is_staff
+    assert eqa1.centre is None
+    grant = EqaGrant.objects.get(user=eqa1)
+    assert grant.centre.name == "Demo Training Centre"
+    assert grant.expires_on == timezone.localdate() + datetime.timedelta(days=365)
+    assert not User.objects.filter(is_superuser=True).exists()
+    assert not User.objects.filter(is_staff=True).exists()
