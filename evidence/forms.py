@@ -22,6 +22,20 @@ class EnrolmentChoiceField(forms.ModelChoiceField):
         return f"{obj.standard.display_code} {obj.standard.title}"
 
 
+class MoveForm(forms.Form):
+    """Where a draft goes: another of the learner's open enrolments."""
+
+    enrolment = EnrolmentChoiceField(
+        queryset=Enrolment.objects.none(),
+        label="Move this draft to",
+        empty_label=None,
+    )
+
+    def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].queryset = targets
+
+
 class EvidenceItemForm(forms.ModelForm):
     """Create (with the enrolment) or edit an item's details."""
 

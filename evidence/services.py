@@ -20,12 +20,13 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from PIL import Image, ImageOps
 
+from assessments.errors import LockedError, WrongStateError
 from assessments.models import Enrolment
-from assessments.services import ensure_unlocked
+from assessments.services import enrolment_is_locked, ensure_unlocked
 from evidence import filetypes
 from evidence.filetypes import Refused
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, private_storage
@@ -49,7 +50,7 @@ ITEM_FIELDS = (
 )
 
 
-class EvidenceLocked(Exception):
+class EvidenceLocked(WrongStateError):
     """The item is submitted or accepted: read-only to its learner."""
 
     def __init__(self, item: EvidenceItem) -> None:
@@ -59,13 +60,57 @@ class EvidenceLocked(Exception):
             "again only if your assessor refers it back."
         )
 
+    def __str__(self) -> str:
+        return " ".join(self.messages)
+
+
+def edit_refusal(item: EvidenceItem) -> str:
+    """Why the learner may not change the item now, or "" if they may. The one rule for
+    every edit, upload, mapping and submission: pages ask it before offering a control, and
+    the services refuse with the same words."""
+    if enrolment_is_locked(item.enrolment):
+        return (
+            f"{item.reference} belongs to a unit that is signed off, so it cannot be changed. "
+            "Only a centre admin can reopen the unit."
+        )
+    if not item.is_editable:
+        return str(EvidenceLocked(item))
+    return ""
+
+
+def delete_refusal(item: EvidenceItem) -> str:
+    """Why the learner may not delete the item, or "" if they may. A draft was never
+    assessed, so it may go even from a signed-off unit."""
+    if item.status != EvidenceItem.Status.DRAFT:
+        return str(EvidenceLocked(item))
+    if item.mappings.filter(confirmed=True).exists():
+        return "An assessor has confirmed mappings for this evidence."
+    return ""
+
+
+def move_targets(item: EvidenceItem) -> QuerySet[Enrolment]:
+    """The learner's other active, open enrolments a draft may move to."""
+    if item.status != EvidenceItem.Status.DRAFT:
+        return Enrolment.objects.none()
+    return (
+        Enrolment.objects.filter(
+            learner_id=item.enrolment.learner_id, status=Enrolment.Status.ACTIVE
+        )
+        .exclude(pk=item.enrolment_id)
+        .exclude(sign_offs__reopened_at__isnull=True, sign_offs__isnull=False)
+        .select_related("standard")
+        .order_by("standard__title")
+    )
+
 
 def _locked_item(item: EvidenceItem) -> EvidenceItem:
     """Re-read the item under a row lock and check the learner may still change it."""
-    fresh = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    fresh = EvidenceItem.objects.select_for_update().select_related("enrolment").get(pk=item.pk)
     if not fresh.is_editable:
         raise EvidenceLocked(fresh)
-    ensure_unlocked(fresh.enrolment)  # a signed-off unit is locked whatever the item's status
+    refusal = edit_refusal(fresh)
+    if refusal:
+        raise LockedError(refusal)
     return fresh
 
 
@@ -105,19 +150,41 @@ def evidence_update(*, item: EvidenceItem, **fields: Any) -> EvidenceItem:
 
 
 def evidence_delete(*, item: EvidenceItem) -> None:
-    """Delete a draft with its files and self-mapping."""
+    """Delete a draft with its files and self-mapping (``delete_refusal``)."""
     with transaction.atomic():
         fresh = EvidenceItem.objects.select_for_update().get(pk=item.pk)
         if fresh.status != EvidenceItem.Status.DRAFT:
             raise EvidenceLocked(fresh)
-        ensure_unlocked(fresh.enrolment)
-        if fresh.mappings.filter(confirmed=True).exists():
-            raise ValidationError("An assessor has confirmed mappings for this evidence.")
+        refusal = delete_refusal(fresh)
+        if refusal:
+            raise WrongStateError(refusal)
         names = _stored_names(fresh.files.all())
         fresh.files.all().delete()
         fresh.mappings.all().delete()
         fresh.delete()
         transaction.on_commit(lambda: _remove_stored(names))
+
+
+@transaction.atomic
+def evidence_move(*, item: EvidenceItem, enrolment: Enrolment) -> EvidenceItem:
+    """Move a draft, with its files, to another of the learner's open enrolments: it takes
+    the next reference there, and its proposed criteria (of the old standard) are dropped."""
+    fresh = EvidenceItem.objects.select_for_update().select_related("enrolment").get(pk=item.pk)
+    if fresh.status != EvidenceItem.Status.DRAFT:
+        raise EvidenceLocked(fresh)
+    if not move_targets(fresh).filter(pk=enrolment.pk).exists():
+        raise WrongStateError(
+            "A draft can move only to another of your active enrolments that is not signed off."
+        )
+    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+    last = enrolment.evidence_items.aggregate(last=Max("sequence"))["last"] or 0
+    fresh.mappings.all().delete()
+    fresh.enrolment = enrolment
+    fresh.sequence = last + 1
+    fresh.reference = f"E{last + 1}"
+    fresh.full_clean()
+    fresh.save()
+    return fresh
 
 
 def _normalised(name: str) -> str:

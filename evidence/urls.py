@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/mapping/", views.evidence_mapping, name="mapping"),
     path("<int:pk>/submit/", views.evidence_submit, name="submit"),
     path("<int:pk>/delete/", views.evidence_delete, name="delete"),
+    path("<int:pk>/move/", views.evidence_move, name="move"),
     path("<int:pk>/files/", views.file_upload, name="file_upload"),
     path("files/<int:pk>/delete/", views.file_delete, name="file_delete"),
     path("files/<int:pk>/download/", views.file_download, name="file_download"),

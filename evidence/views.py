@@ -47,6 +47,7 @@ from evidence.forms import (
     EvidenceItemForm,
     FileUploadForm,
     MappingForm,
+    MoveForm,
     SubmitForm,
 )
 from evidence.models import EvidenceFile, EvidenceItem
@@ -84,8 +85,8 @@ def _add_errors(form: Form, error: ValidationError | Exception) -> None:
         form.add_error(None, str(error))
 
 
-def _refuse_locked(request: HttpRequest, item: EvidenceItem) -> HttpResponse:
-    messages.error(request, str(EvidenceLocked(item)))
+def _refuse_locked(request: HttpRequest, item: EvidenceItem, refusal: str) -> HttpResponse:
+    messages.error(request, refusal)
     return redirect("evidence:detail", pk=item.pk)
 
 
@@ -155,6 +156,7 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request.user, pk)
     is_owner = item.enrolment.learner_id == request.user.pk
+    edit_refusal = services.edit_refusal(item) if is_owner else ""
     return render(
         request,
         "evidence/evidence_detail.html",
@@ -163,8 +165,10 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "files": selectors.item_files(item),
             "mappings": selectors.item_mappings(item),
             "is_owner": is_owner,
-            "can_edit": is_owner and item.is_editable,
-            "can_delete": is_owner and item.status == EvidenceItem.Status.DRAFT,
+            "can_edit": is_owner and not edit_refusal,
+            "edit_refusal": edit_refusal,
+            "can_delete": is_owner and not services.delete_refusal(item),
+            "move_form": MoveForm(targets=services.move_targets(item)) if is_owner else None,
             "max_bytes": settings.EVIDENCE_MAX_UPLOAD_BYTES,
             "accept": ACCEPT,
             "breadcrumbs": _crumbs(request, (f"{item.reference} {item.title}", None)),
@@ -176,8 +180,9 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request.user, pk, write=True)
-    if not item.is_editable:
-        return _refuse_locked(request, item)
+    refusal = services.edit_refusal(item)
+    if refusal:
+        return _refuse_locked(request, item, refusal)
     form = EvidenceItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -206,8 +211,9 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evidence_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request.user, pk, write=True)
-    if not item.is_editable:
-        return _refuse_locked(request, item)
+    refusal = services.edit_refusal(item)
+    if refusal:
+        return _refuse_locked(request, item, refusal)
     criteria = Criterion.objects.filter(standard_id=item.enrolment.standard_id)
     mappings = {m.criterion_id: m for m in item.mappings.all()}
     initial = [pk for pk, m in mappings.items() if m.proposed_by_learner and not m.confirmed]
@@ -252,8 +258,9 @@ def evidence_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evidence_submit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request.user, pk, write=True)
-    if not item.is_editable:
-        return _refuse_locked(request, item)
+    refusal = services.edit_refusal(item)
+    if refusal:
+        return _refuse_locked(request, item, refusal)
     form = SubmitForm(request.POST or None, learner=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -291,8 +298,9 @@ def evidence_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request.user, pk, write=True)
-    if item.status != EvidenceItem.Status.DRAFT:
-        return _refuse_locked(request, item)
+    refusal = services.delete_refusal(item)
+    if refusal:
+        return _refuse_locked(request, item, refusal)
     if request.method == "POST":
         try:
             services.evidence_delete(item=item)
@@ -311,6 +319,29 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs(request, _item_crumb(item), ("Delete", None)),
         },
     )
+
+
+@login_required
+@require_POST
+def evidence_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a draft to another of the learner's open enrolments."""
+    item = get_item_for(request.user, pk, write=True)
+    form = MoveForm(request.POST, targets=services.move_targets(item))
+    if not form.is_valid():
+        messages.error(request, "Choose one of your other active enrolments to move it to.")
+        return redirect("evidence:detail", pk=item.pk)
+    old = item.reference
+    try:
+        moved = services.evidence_move(item=item, enrolment=form.cleaned_data["enrolment"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("evidence:detail", pk=item.pk)
+    messages.success(
+        request,
+        f"{old} moved to {moved.enrolment.standard.display_code} as {moved.reference}. "
+        "Choose the criteria it covers there.",
+    )
+    return redirect("evidence:detail", pk=moved.pk)
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -337,8 +368,8 @@ def _file_upload(request: HttpRequest, item: EvidenceItem) -> HttpResponse:
     if refused:
         errors.append(refused)
         status = 413
-    elif not item.is_editable:
-        errors.append(str(EvidenceLocked(item)))
+    elif services.edit_refusal(item):
+        errors.append(services.edit_refusal(item))
         status = 409
     elif not form.is_valid():
         errors += [e for field_errors in form.errors.values() for e in field_errors]
@@ -394,8 +425,8 @@ def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = evidence_file.item
     try:
         services.evidence_file_delete(evidence_file=evidence_file)
-    except EvidenceLocked as error:
-        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"{evidence_file.original_name} was removed.")
     return redirect("evidence:detail", pk=item.pk)

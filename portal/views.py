@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from assessments.access import enrolments_visible_to
-from assessments.models import Enrolment, IqaSample
+from assessments.models import Enrolment, IqaSample, ReopenRequest
 from evidence.selectors import awaiting_review_for
 from portal.centres.access import (
     centres_for_eqa,
@@ -31,6 +31,7 @@ from review.status import ready_for_sign_off, with_state
 PAGE_SIZE = 25
 AWAITING_SHOWN = 50
 IQA_ACTIONS_SHOWN = 20
+REOPEN_REQUESTS_SHOWN = 50
 SAMPLES_SHOWN = 10
 
 
@@ -134,6 +135,9 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
             "pk", filter=Q(status=Enrolment.Status.ACTIVE) & (Q(assessor=None) | Q(iqa=None))
         ),
     )
+    requests = ReopenRequest.objects.filter(
+        enrolment__centre=centre, resolved_at__isnull=True
+    ).select_related("enrolment__learner", "enrolment__standard", "requested_by", "criterion")
     return render(
         request,
         "portal/centre_dashboard.html",
@@ -141,6 +145,8 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
             "centre": centre,
             "people": people,
             "enrolments": enrolments,
+            "reopen_requests": requests[:REOPEN_REQUESTS_SHOWN],
+            "reopen_request_count": requests.count(),
             "breadcrumbs": [("My centre", None)],
         },
     )

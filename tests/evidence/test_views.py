@@ -444,3 +444,44 @@ def test_assessor_sees_the_list_read_only(people, item) -> None:
     page = people.client_for(people.assessor).get(reverse("evidence:list")).content.decode()
     assert item.title in page and "Alice Learner" in page
     assert "Add evidence" not in page
+
+
+def test_signed_off_unit_offers_the_learner_no_editing_controls(people) -> None:
+    """A draft left in a signed-off unit can only be moved or deleted; submitted items show
+    no Edit, Upload, criteria or Submit (issue: locked items offered them)."""
+    from tests.factories import EnrolmentFactory
+    from tests.review.helpers import signed_off
+
+    draft = make_item(people.enrolment)
+    signed_off(people.enrolment)
+    client = people.client_for(people.learner)
+    html = client.get(reverse("evidence:detail", args=[draft.pk])).content.decode()
+    assert "signed off, so it cannot be changed" in html
+    assert "Edit details" not in html and "Submit E1" not in html and "Add files" not in html
+    assert "Delete" in html and "Move the draft" not in html  # nowhere to move it yet
+    other = EnrolmentFactory(learner=people.learner, centre=people.centre, assessor=people.assessor)
+    html = client.get(reverse("evidence:detail", args=[draft.pk])).content.decode()
+    assert "Move the draft" in html
+    response = client.post(reverse("evidence:edit", args=[draft.pk]), {"title": "x"}, follow=True)
+    assert "signed off, so it cannot be changed" in response.content.decode()
+    response = client.post(
+        reverse("evidence:move", args=[draft.pk]), {"enrolment": other.pk}, follow=True
+    )
+    draft.refresh_from_db()
+    assert draft.enrolment == other and draft.reference == "E1"
+    assert not draft.mappings.exists()
+    assert "moved to" in response.content.decode()
+    accepted = EvidenceItem.objects.filter(enrolment=people.enrolment).first()
+    html = client.get(reverse("evidence:detail", args=[accepted.pk])).content.decode()
+    assert "Edit details" not in html and "Delete" not in html and "Add files" not in html
+
+
+def test_a_draft_cannot_move_to_a_signed_off_or_another_learners_enrolment(people) -> None:
+    from tests.factories import EnrolmentFactory
+
+    draft = make_item(people.enrolment)
+    theirs = EnrolmentFactory(learner=people.other_learner, centre=people.centre)
+    client = people.client_for(people.learner)
+    client.post(reverse("evidence:move", args=[draft.pk]), {"enrolment": theirs.pk})
+    draft.refresh_from_db()
+    assert draft.enrolment == people.enrolment

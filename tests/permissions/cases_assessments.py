@@ -8,8 +8,8 @@ Only the enrolment's assessor acts; others who may see the enrolment get 403 on 
 from assessments.models import RecordEntry
 from assessments.services import record_append
 from tests.assessments.helpers import make_item
-from tests.review.helpers import signed_off
 from tests.permissions.matrix import Case
+from tests.review.helpers import signed_off
 
 # Everyone who can see the enrolment but is not its assessor.
 VIEWERS_403 = {"learner": 403, "iqa": 403, "admin": 403, "eqa": 403}

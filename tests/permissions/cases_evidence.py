@@ -41,6 +41,14 @@ def _outsider_item(p) -> dict:
     return {"pk": item.pk}
 
 
+def _move(p) -> dict:
+    """Another active enrolment of the learner to move the draft to."""
+    from tests.factories import EnrolmentFactory
+
+    other = EnrolmentFactory(learner=p.learner, centre=p.centre, assessor=p.assessor)
+    return {"enrolment": other.pk}
+
+
 def _submitted(p) -> dict:
     return {"pk": submitted_item(p.enrolment).pk}
 
@@ -134,6 +142,8 @@ CASES = [
         default=404,
         label="other centre",
     ),
+    Case("evidence:move", NO_GET, kwargs=_item, default=405),
+    Case("evidence:move", WRITE_POST, method="post", kwargs=_item, data=_move),
     Case("evidence:file_upload", NO_GET, kwargs=_item, default=405),
     Case("evidence:file_upload", WRITE_POST, method="post", kwargs=_item, data=_upload),
     Case(

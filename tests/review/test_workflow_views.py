@@ -114,3 +114,66 @@ def test_sampling_page_offers_only_what_the_service_accepts(people) -> None:
     response = client.post(url, {"outcome": "agreed", "feedback": ""})
     assert response.status_code == 200  # not a choice: the form refuses it
     assert not entry.enrolment.sign_offs.filter(iqa_verified_at__isnull=False).exists()
+
+
+def test_iqa_referral_of_a_signed_off_unit_reaches_the_admin_then_the_assessor(people) -> None:
+    from review.sign_off import unit_countersign
+
+    signed_off(people.enrolment)
+    unit_countersign(enrolment=people.enrolment, learner=people.learner)
+    judgement = RecordEntry.objects.filter(action="judgement").latest("sequence")
+    iqa = people.client_for(people.iqa)
+    html = iqa.get(reverse("review:iqa_sample", args=[judgement.pk])).content.decode()
+    assert "asks the centre admin to reopen it" in html
+    response = iqa.post(
+        reverse("review:iqa_sample", args=[judgement.pk]),
+        {"outcome": "referred", "feedback": "P1 needs an observation, not a product."},
+        follow=True,
+    )
+    assert "centre admin has been asked to reopen it" in response.content.decode()
+
+    admin = people.client_for(people.admin)
+    dashboard = admin.get(reverse("centre_dashboard")).content.decode()
+    assert "P1 needs an observation" in dashboard and "to be reopened" in dashboard
+    grid_url = reverse("review:grid", args=[people.enrolment.pk])
+    assert "awaiting reopening by the centre admin" in admin.get(grid_url).content.decode()
+    reopen_url = reverse("review:reopen", args=[people.enrolment.pk])
+    form_html = admin.get(reopen_url).content.decode()
+    assert "IQA referral: P1 needs an observation" in form_html  # the reason, pre-filled
+    admin.post(reopen_url, {"reason": "IQA referral: P1 needs an observation."})
+    assert "to be reopened" not in admin.get(reverse("centre_dashboard")).content.decode()
+
+    assessor_grid = people.client_for(people.assessor).get(grid_url).content.decode()
+    assert "IQA referral" in assessor_grid and "P1 needs an observation" in assessor_grid
+    assert "Judge P1" in assessor_grid  # the assessor can act on it now
+    assert "In progress with the assessor" in assessor_grid
+
+
+def test_sign_off_control_says_what_is_missing_until_complete(people) -> None:
+    from tests.review.helpers import complete
+
+    client = people.client_for(people.assessor)
+    grid_url = reverse("review:grid", args=[people.enrolment.pk])
+    html = client.get(grid_url).content.decode()
+    assert "Not ready to sign off" in html and "Sign off this unit</a>" not in html
+    page = client.get(reverse("review:sign_off", args=[people.enrolment.pk])).content.decode()
+    assert "Not complete yet" in page and 'name="password"' not in page
+    complete(people.enrolment)
+    assert "Sign off this unit</a>" in client.get(grid_url).content.decode()
+    page = client.get(reverse("review:sign_off", args=[people.enrolment.pk])).content.decode()
+    assert 'name="password"' in page
+
+
+def test_a_verified_unit_asks_the_learner_for_nothing(people) -> None:
+    from review.sign_off import unit_countersign
+
+    signed_off(people.enrolment)
+    unit_countersign(enrolment=people.enrolment, learner=people.learner)
+    entry = RecordEntry.objects.get(action="signed_off")
+    sampling.iqa_sample_record(entry=entry, iqa=people.iqa, outcome="agreed", feedback="")
+    html = people.client_for(people.learner).get(reverse("learner_dashboard")).content.decode()
+    assert "Complete: verified by the IQA" in html
+    assert "resubmit" not in html and "countersignature is needed" not in html
+    grid = people.client_for(people.learner).get(reverse("review:grid", args=[people.enrolment.pk]))
+    text = grid.content.decode()
+    assert "Verified by Carol IQA" in text and "Countersign this unit" not in text
