@@ -17,7 +17,7 @@ from assessments.errors import IncompleteError, NotPermittedError, WrongStateErr
 from assessments.models import Enrolment, RecordEntry, UnitSignOff
 from assessments.services import ensure_unlocked, open_sign_off, record_append
 from evidence.models import EvidenceFile
-from review.selectors import enrolment_grid
+from review.selectors import enrolment_grid, iqa_referrals
 
 Action = RecordEntry.Action
 UNMET_NAMED = 10
@@ -37,6 +37,26 @@ def countersign_declaration(enrolment: Enrolment) -> str:
         f"I, {enrolment.learner.get_full_name() or enrolment.learner.get_username()}, declare "
         f"that the evidence in my portfolio for {enrolment.standard} is my own work and that I "
         "agree with my assessor's decision."
+    )
+
+
+def referred_criteria(enrolment: Enrolment) -> list[str]:
+    """Criteria whose judgement the IQA referred and the assessor has not judged again."""
+    referrals = iqa_referrals(enrolment)
+    return sorted(
+        {
+            s.entry.payload.get("criterion", "")
+            for key, samples in referrals.items()
+            if key
+            for s in samples
+        }
+    )
+
+
+def referral_message(referred: list[str]) -> str:
+    return (
+        f"The IQA referred {', '.join(referred)} back: judge "
+        f"{'it' if len(referred) == 1 else 'them'} again before signing the unit off."
     )
 
 
@@ -63,6 +83,9 @@ def unit_sign_off(*, enrolment: Enrolment, assessor: Any, password: str) -> Unit
         raise IncompleteError("This standard has no criteria to sign off.")
     if grid.unmet:
         raise IncompleteError(unmet_message(grid.unmet))
+    referred = referred_criteria(enrolment)
+    if referred:
+        raise IncompleteError(referral_message(referred))
     backing = {cell.item_id for row in grid.rows for cell in row.cells.values() if cell.backs}
     hashes = EvidenceFile.objects.filter(item_id__in=backing).values_list("sha256", flat=True)
     declaration = sign_off_declaration(enrolment, assessor)

@@ -241,7 +241,10 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             "columns": columns,
             "show_columns": not is_learner,
             "can_map": can_map,
-            "can_sign_off": can_map and not data.unmet and bool(data.rows),
+            "can_sign_off": can_map
+            and not data.unmet
+            and bool(data.rows)
+            and not any(key for key in referrals),
             "is_learner": is_learner,
             "is_assessor": is_assessor,
             "can_countersign": is_learner
@@ -424,6 +427,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("review:grid", pk=enrolment.pk)
     unmet_rows = [row for row in data.rows if not row.met]
+    referred = sign_off_services.referred_criteria(enrolment)
     return render(
         request,
         "review/review_sign_off.html",
@@ -433,8 +437,10 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": data.counts(),
             "unmet_rows": unmet_rows,
             "existing": existing,
+            "referral_message": sign_off_services.referral_message(referred) if referred else "",
             "can_sign": existing is None
             and not unmet_rows
+            and not referred
             and bool(data.rows)
             and enrolment.status == Enrolment.Status.ACTIVE,
             "declaration": sign_off_services.sign_off_declaration(enrolment, request.user),

@@ -43,7 +43,7 @@ def test_assessor_reviews_maps_accepts_and_signs_off(
     expect(page.get_by_role("button", name=re.compile("^Unmap E1 from P1"))).to_be_focused()
     expect(page.locator("#grid-announce")).to_have_text(re.compile("Mapped E1 to P1"))
     p1_status = page.locator(f"#status-{criteria[0].pk}")
-    expect(p1_status).to_contain_text("Mapped, evidence not yet accepted")
+    expect(p1_status).to_contain_text("Evidence under review")
     page.get_by_label("Method for new mappings").select_option(label="Observation")
     for criterion in criteria[1:]:
         page.get_by_role("button", name=f"Map E1 to {criterion.reference}").click()
@@ -97,6 +97,7 @@ def test_iqa_samples_a_sign_off_and_the_assessor_sees_the_referral(
     page, people, login, axe_check, screenshot
 ) -> None:
     from review import services as review_services
+    from review.sign_off import unit_sign_off
 
     item, criteria = _unit(people)
     for criterion in criteria:
@@ -110,9 +111,7 @@ def test_iqa_samples_a_sign_off_and_the_assessor_sees_the_referral(
             met=True,
             rationale="",
         )
-    review_services.unit_sign_off(
-        enrolment=people.enrolment, assessor=people.assessor, password="password"
-    )
+    unit_sign_off(enrolment=people.enrolment, assessor=people.assessor, password="password")
 
     login(page, people.iqa)
     page.get_by_role("link", name="Sample assessors' decisions").click()

@@ -111,6 +111,8 @@ def test_iqa_referral_of_a_signed_off_unit_asks_the_admin_to_reopen(people) -> N
     # The referral shows against its criterion until the assessor judges it again.
     criterion = enrolment.standard.criteria.get()
     assert [s.pk for s in iqa_referrals(enrolment)[criterion.pk]] == [sample.pk]
+    with pytest.raises(IncompleteError, match="referred P1 back"):
+        _sign_off(people)
     criterion_judge(
         enrolment=enrolment,
         criterion=criterion,
@@ -119,6 +121,8 @@ def test_iqa_referral_of_a_signed_off_unit_asks_the_admin_to_reopen(people) -> N
         rationale="Observed twice, see E1.",
     )
     assert criterion.pk not in iqa_referrals(enrolment)
+    _sign_off(people)
+    assert state_of(enrolment) == EnrolmentState.AWAITING_LEARNER
     assert verify_centre(people.centre.pk).first_break is None
 
 
