@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_safe
 from assessments.access import enrolments_visible_to
 from assessments.models import Enrolment, IqaSample, ReopenRequest
 from evidence.selectors import awaiting_review_for
+from portal import access
 from portal.centres.access import (
     centres_for_eqa,
     get_centre_for_eqa,
@@ -33,11 +33,6 @@ AWAITING_SHOWN = 50
 IQA_ACTIONS_SHOWN = 20
 REOPEN_REQUESTS_SHOWN = 50
 SAMPLES_SHOWN = 10
-
-
-def _require(flag: bool, message: str) -> None:
-    if not flag:
-        raise PermissionDenied(message)
 
 
 @require_safe
@@ -68,7 +63,7 @@ def _enrolment_page(request: HttpRequest, queryset: QuerySet[Enrolment]) -> Page
 @login_required
 @require_safe
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
-    _require(request.user.is_learner, "This page is for learners.")
+    access.require_learner(request.user)
     enrolments = enrolments_visible_to(request.user).filter(learner=request.user)
     page = _enrolment_page(request, with_progress(enrolments))
     return render(
@@ -84,7 +79,7 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def assessor_dashboard(request: HttpRequest) -> HttpResponse:
-    _require(request.user.is_assessor, "This page is for assessors.")
+    access.require_assessor(request.user)
     enrolments = enrolments_visible_to(request.user).filter(
         assessor=request.user, status=Enrolment.Status.ACTIVE
     )
@@ -107,7 +102,7 @@ def assessor_dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def iqa_dashboard(request: HttpRequest) -> HttpResponse:
-    _require(request.user.is_iqa, "This page is for internal quality assurers.")
+    access.require_iqa(request.user)
     enrolments = enrolments_visible_to(request.user).filter(iqa=request.user)
     return render(
         request,
