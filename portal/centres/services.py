@@ -9,12 +9,15 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessments.models import Enrolment
+from assessments.errors import NotPermittedError, WrongStateError
+from assessments.models import Enrolment, RecordEntry
+from assessments.services import record_append
 from portal.accounts.models import User
-from portal.centres.models import Centre
+from portal.centres.models import Centre, EqaGrant
 from standards.models import Standard
 
 ROLE_FIELDS = ("is_learner", "is_assessor", "is_iqa", "is_centre_admin")
@@ -130,3 +133,54 @@ def enrolment_update(*, enrolment: Enrolment, **changes: Any) -> Enrolment:
     enrolment.full_clean()
     enrolment.save()
     return enrolment
+
+
+@transaction.atomic
+def eqa_grant(
+    *,
+    operator: User,
+    username: str,
+    centre: Centre,
+    expires_on: datetime.date,
+    full_name: str = "",
+    email: str = "",
+) -> EqaGrant:
+    """A platform operator creates (or finds) an external quality assurer's account and
+    grants it read access to one centre until ``expires_on``; recorded in that centre's
+    record. An existing grant's expiry is replaced (extended or shortened)."""
+    if not operator.is_superuser:
+        raise NotPermittedError("Only a platform operator grants external quality assurers.")
+    if expires_on < timezone.localdate():
+        raise WrongStateError({"expires_on": "The expiry date has already passed."})
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if user is None:
+        if not full_name.strip():
+            raise WrongStateError({"full_name": "Give the new EQA's full name."})
+        user = User(username=username, full_name=full_name.strip(), email=email.strip())
+        user.is_eqa = True
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    elif not user.is_eqa or user.centre_id is not None:
+        raise WrongStateError(
+            f"{username} is not an external quality assurer (EQAs belong to no centre)."
+        )
+    grant, _new = EqaGrant.objects.update_or_create(
+        user=user, centre=centre, defaults={"expires_on": expires_on}
+    )
+    record_append(
+        enrolment=None,
+        centre_id=centre.pk,
+        actor=operator,
+        action=RecordEntry.Action.ADMIN_CHANGE,
+        payload={
+            "model": "centres.eqagrant",
+            "object_id": str(grant.pk),
+            "object": str(grant),
+            "change": "added" if _new else "changed",
+            "fields": {"expires_on": {"new": expires_on.isoformat()}},
+            "account_created": created,
+        },
+    )
+    return grant
