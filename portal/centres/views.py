@@ -17,6 +17,7 @@ from assessments.models import Enrolment
 from portal.centres import services
 from portal.centres.access import get_person_for_admin, people_of, require_centre_admin
 from portal.centres.forms import EnrolmentForm, PeopleFilterForm, PersonForm
+from review.status import with_state
 
 PAGE_SIZE = 25
 ROLE_FILTERS = {
@@ -119,7 +120,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     centre, person = get_person_for_admin(request.user, pk)
     enrolments = (
-        Enrolment.objects.filter(centre=centre)
+        with_state(Enrolment.objects.filter(centre=centre))
         .filter(Q(learner=person) | Q(assessor=person) | Q(iqa=person))
         .select_related("learner", "standard", "assessor", "iqa")
         .order_by("status", "start_date")
@@ -204,7 +205,7 @@ def person_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def enrolment_list(request: HttpRequest) -> HttpResponse:
     centre = require_centre_admin(request.user)
-    enrolments = Enrolment.objects.filter(centre=centre).select_related(
+    enrolments = with_state(Enrolment.objects.filter(centre=centre)).select_related(
         "learner", "standard", "assessor", "iqa"
     )
     status = request.GET.get("status", "")
