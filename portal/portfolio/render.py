@@ -127,19 +127,21 @@ def attachment_name(item_reference: str, row: FileRow) -> str:
 
 
 def render_html(data: PortfolioData, *, code: str, exported_at: datetime.datetime) -> str:
-    return render_to_string(
-        "portfolio/pdf/portfolio.html",
-        {
-            "data": data,
-            "code": code,
-            "exported_at": exported_at,
-            "keyword": KEYWORD_PREFIX + code,
-            "missing_text": MISSING_TEXT_LABEL,
-            "unknown_code": UNKNOWN_CODE_LABEL,
-            "private_prefix": PRIVATE_PREFIX,
-            "embed_max_bytes": settings.PORTFOLIO_EMBED_MAX_BYTES,
-        },
-    )
+    # Times in the centre's time zone, as its pages show them (a worker has no request).
+    with timezone.override(data.centre.time_zone):
+        return render_to_string(
+            "portfolio/pdf/portfolio.html",
+            {
+                "data": data,
+                "code": code,
+                "exported_at": exported_at,
+                "keyword": KEYWORD_PREFIX + code,
+                "missing_text": MISSING_TEXT_LABEL,
+                "unknown_code": UNKNOWN_CODE_LABEL,
+                "private_prefix": PRIVATE_PREFIX,
+                "embed_max_bytes": settings.PORTFOLIO_EMBED_MAX_BYTES,
+            },
+        )
 
 
 def write_pdf(

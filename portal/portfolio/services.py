@@ -107,12 +107,16 @@ def export_render_learner(*, export_id: int, learner_id: int) -> PortfolioDocume
 
 def _render_document(export: PortfolioExport, learner: User) -> PortfolioDocument:
     document = PortfolioDocument(export=export, learner=learner)
+    if export.scope == PortfolioExport.Scope.LEARNER:
+        # One learner, one PDF: the page and the PDF show the same verification code.
+        document.verification_code = export.verification_code
     rendered = render_portfolio(
         learner,
         export.centre,
         requested_by=export.requested_by,
         code=document.verification_code,
         export_code=export.verification_code,
+        exported_at=export.created_at,  # the time the export page shows, not the render's
     )
     document.size = len(rendered.pdf)
     document.sha256 = rendered.sha256
@@ -206,7 +210,7 @@ def _write_zip(
                 "export": export.verification_code,
                 "centre": export.centre.name,
                 "scope": export.scope_label,
-                "exported_at": now.astimezone(datetime.UTC).isoformat(),
+                "exported_at": export.created_at.astimezone(datetime.UTC).isoformat(),
                 "files": entries,
             }
             archive.writestr(

@@ -184,3 +184,41 @@ def test_verify_page(people, portfolio) -> None:
         {"pdf": SimpleUploadedFile("p.pdf", data + b"x", content_type="application/pdf")},
     )
     assert b"altered after export" in response.content
+
+
+def test_page_and_pdf_show_one_code_and_one_time(people, portfolio) -> None:
+    """The export page and the PDF name the same verification code and the same export time
+    (the time it was asked for, even when a worker renders it later)."""
+    import datetime
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from portal.portfolio.tasks import render_learner
+
+    export = PortfolioExport.objects.create(
+        requested_by=people.admin,
+        centre=people.centre,
+        scope=PortfolioExport.Scope.LEARNER,
+        scope_label="Portfolio of Alice Learner",
+        progress_total=1,
+    )
+    export.learners.set([people.learner])
+    asked = datetime.datetime(2026, 11, 20, 9, 15, 40, tzinfo=datetime.UTC)
+    PortfolioExport.objects.filter(pk=export.pk).update(created_at=asked)
+    render_learner.call(export.pk, people.learner.pk)
+    export.refresh_from_db()
+    page = people.client_for(people.admin).get(reverse("portfolio:export_detail", args=[export.pk]))
+    assert f"on 20/11/2026 09:15. Verification code {export.verification_code}." in (
+        page.content.decode()
+    )
+    assert b"Export reference" not in page.content
+    document = export.documents.get()
+    assert document.verification_code == export.verification_code
+    with document.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert f"Verification code {export.verification_code}" in text
+    assert "Date of export 20 November 2026, 09:15" in text
+    assert document.manifest["exported_at"] == asked.isoformat()
