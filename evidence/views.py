@@ -275,11 +275,8 @@ def evidence_submit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"{item.reference} was submitted for assessment. It is now read-only unless "
-                "your assessor refers it back.",
-            )
+            # The page's own box says it is read-only until referred back; say it once.
+            messages.success(request, f"{item.reference} was submitted for assessment.")
             return redirect("evidence:detail", pk=item.pk)
     return render(
         request,

@@ -331,6 +331,29 @@ def test_submission_records_the_named_declaration(people, item, learner_client) 
     assert item.declared_at == item.submitted_at is not None
 
 
+def test_submit_errors_and_confirmation_read_well(people, item, learner_client) -> None:
+    """The error summary doesn't glue a sentence label to its message ("…shown.: Tick…");
+    after submitting, the read-only note is said once, not by a message and a box."""
+    add_file(item)
+    url = reverse("evidence:submit", args=[item.pk])
+    unticked = learner_client.post(url, {"declaration_name": "Alice Learner"}).content.decode()
+    assert ".: " not in unticked
+    assert '<a href="#id_declaration" class="alert-link">Tick the declaration to submit' in (
+        unticked
+    )
+    assert (
+        "Your full name: The name must match"
+        in learner_client.post(
+            url, {"declaration": "on", "declaration_name": "Someone Else"}
+        ).content.decode()
+    )
+    done = learner_client.post(
+        url, {"declaration": "on", "declaration_name": "Alice Learner"}, follow=True
+    ).content.decode()
+    assert f"{item.reference} was submitted for assessment." in done
+    assert done.count("read-only") == 1
+
+
 def test_empty_item_cannot_be_submitted(people, learner_client) -> None:
     item = make_item(people.enrolment, description="")
     response = learner_client.post(
