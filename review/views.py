@@ -174,10 +174,14 @@ def review_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     action = form.cleaned_data["action"]
     try:
         if action == "add":
+            proposed = Mapping.objects.filter(item=item, criterion=criterion, confirmed=False)
+            done = "confirmed" if proposed.exists() else "added"
             services.mapping_add(
                 item=item, criterion=criterion, assessor=request.user, method=method
             )
-            messages.success(request, f"{item.reference} mapped to {criterion.reference}.")
+            messages.success(
+                request, f"Mapping of {item.reference} to {criterion.reference} {done}."
+            )
         elif action == "remove":
             services.mapping_remove(item=item, criterion=criterion, assessor=request.user)
             messages.success(request, f"{item.reference} unmapped from {criterion.reference}.")
@@ -290,6 +294,7 @@ def grid_toggle(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) 
     criterion = get_object_or_404(Criterion, pk=criterion_pk, standard_id=enrolment.standard_id)
     method = request.POST.get("method", "")
     announcement = note = ""
+    proposed = Mapping.objects.filter(item=item, criterion=criterion, confirmed=False).exists()
     try:
         mapping = services.mapping_toggle(
             item=item, criterion=criterion, assessor=request.user, method=method
@@ -300,7 +305,8 @@ def grid_toggle(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) 
             messages.error(request, announcement)
     else:
         announcement = (
-            f"Mapped {item.reference} to {criterion.reference} "
+            f"{'Confirmed the mapping of' if proposed else 'Mapped'} {item.reference} "
+            f"to {criterion.reference} "
             f"({mapping.get_method_display().lower()})."
             if mapping
             else f"Unmapped {item.reference} from {criterion.reference}."

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django.urls import reverse
 
 from assessments.models import RecordEntry
@@ -107,3 +109,42 @@ def test_judge_and_sign_off_pages(people) -> None:
     assert "That is not your password" in response.content.decode()
     assert client.post(sign_off, {"password": "password"}).status_code == 302
     assert people.enrolment.sign_offs.exists()
+
+
+def test_confirming_a_proposal_says_confirmed(people) -> None:
+    """The learner's own mapping is confirmed, not "mapped"; a new one is added."""
+    client = people.client_for(people.assessor)
+    item = make_item(people.enrolment)
+    criterion = people.enrolment.standard.criteria.get()
+    propose(item, criterion)
+    url = reverse("review:review_mapping", args=[item.pk])
+    html = client.post(
+        url, {"action": "add", "criterion": criterion.pk}, follow=True
+    ).content.decode()
+    assert "Mapping of E1 to P1 confirmed." in html
+    client.post(url, {"action": "remove", "criterion": criterion.pk})
+    html = client.post(
+        url, {"action": "add", "criterion": criterion.pk}, follow=True
+    ).content.decode()
+    assert "Mapping of E1 to P1 added." in html
+    second = make_item(people.enrolment)
+    propose(second, criterion)
+    response = client.post(
+        reverse("review:grid_toggle", args=[people.enrolment.pk, second.pk, criterion.pk]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert json.loads(response["HX-Trigger"])["announce"].startswith(
+        "Confirmed the mapping of E2 to P1"
+    )
+
+
+def test_last_decision_feedback_is_punctuated_once(people) -> None:
+    client = people.client_for(people.assessor)
+    item = make_item(people.enrolment)
+    client.post(
+        reverse("review:review_decide", args=[item.pk]),
+        {"decision": "refer", "feedback": "Add the checklist."},
+    )
+    html = client.get(_review(item)).content.decode()
+    assert "Feedback: “Add the checklist.”</p>" in html
+    assert "”." not in html
