@@ -49,6 +49,11 @@ class Enrolment(models.Model):
     start_date = models.DateField()
     target_end_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    ended_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When it was completed or withdrawn; starts the centre's retention period.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -201,6 +206,7 @@ class RecordEntry(models.Model):
         REOPEN_REQUESTED = "reopen_requested", "Reopening requested by the IQA"
         REOPENED = "reopened", "Unit reopened"
         ADMIN_CHANGE = "admin_change", "Changed in the admin site"
+        LEARNER_ERASED = "learner_erased", "Learner's personal data erased"
 
     centre = models.ForeignKey(
         "centres.Centre", on_delete=models.PROTECT, related_name="record_entries"

@@ -5,6 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -20,6 +21,14 @@ class Centre(models.Model):
     name = models.CharField(max_length=200, unique=True)
     time_zone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_time_zone]
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=(
+            "Years a learner's portfolio is kept after their last enrolment ended (completed "
+            "or withdrawn) before a centre admin may erase it."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

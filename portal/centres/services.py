@@ -128,8 +128,14 @@ def enrolment_update(*, enrolment: Enrolment, **changes: Any) -> Enrolment:
     for person in (changes.get("assessor"), changes.get("iqa")):
         if person is not None and person.centre_id != enrolment.centre_id:
             raise ValueError("Everyone on an enrolment must belong to the centre.")
+    was_active = enrolment.status == Enrolment.Status.ACTIVE
     for field, value in changes.items():
         setattr(enrolment, field, value)
+    is_active = enrolment.status == Enrolment.Status.ACTIVE
+    if was_active and not is_active:
+        enrolment.ended_on = timezone.localdate()  # the centre's retention period starts
+    elif is_active:
+        enrolment.ended_on = None
     enrolment.full_clean()
     enrolment.save()
     return enrolment
