@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
 
 from assessments.models import GENESIS_HASH, RecordEntry
 
@@ -65,3 +68,143 @@ def verify_centre(centre_id: int) -> ChainReport:
 
 def centres_with_records() -> list[int]:
     return sorted(set(RecordEntry.objects.values_list("centre_id", flat=True).distinct()))
+
+
+# --- The record in words --------------------------------------------------------------------
+
+Action = RecordEntry.Action
+
+# What an IQA sampled, by the sampled entry's action: "(judgement on P3)".
+_SAMPLED = {
+    Action.EVIDENCE_ACCEPTED: "acceptance of {reference}",
+    Action.EVIDENCE_REFERRED: "referral of {reference}",
+    Action.JUDGEMENT: "judgement on {criterion}",
+    Action.SIGNED_OFF: "the unit's sign-off",
+}
+
+
+def _text(payload: dict[str, Any], key: str) -> str:
+    """A payload value as plain text ("" when missing or empty)."""
+    value = payload.get(key)
+    if value is None or isinstance(value, dict | list):
+        return ""
+    return str(value).strip()
+
+
+def _with(text: str, detail: str) -> str:
+    return f"{text}: {detail}" if detail else text
+
+
+def _item(payload: dict[str, Any], *, title: bool = True) -> str:
+    words = [_text(payload, "reference")] + ([_text(payload, "title")] if title else [])
+    return " ".join(w for w in words if w) or "an evidence item"
+
+
+def _mapping(payload: dict[str, Any], enrolment_id: int | None) -> str:
+    item = _item(payload, title=False)
+    other = payload.get("item_enrolment")
+    if other is not None and enrolment_id is not None and other != enrolment_id:
+        item += " (evidence of the learner's other unit)"
+    criterion = _text(payload, "criterion") or "a criterion"
+    return f"{item} to {criterion}"
+
+
+def _method(payload: dict[str, Any]) -> str:
+    return _text(payload, "method").replace("_", " ")
+
+
+def _model_name(label: str) -> str:
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label.rpartition(".")[2] or "an object"
+
+
+def _admin_change(payload: dict[str, Any]) -> str:
+    change = _text(payload, "change") or "changed"
+    what = _model_name(_text(payload, "model"))
+    name = _text(payload, "object")
+    text = f"{change} {what}" + (f" “{name}”" if name else "") + " in the admin site"
+    fields = payload.get("fields")
+    if isinstance(fields, dict):
+        names = [str(n) for n in fields]
+    elif isinstance(fields, list):
+        names = [str(f.get("field", "")) if isinstance(f, dict) else str(f) for f in fields]
+    else:
+        names = []
+    names = [n for n in names if n]
+    return text + (f" ({', '.join(names)})" if names else "")
+
+
+def describe_entry(entry: RecordEntry) -> str:
+    """One recorded decision in words, as plain text: "Asha Assessor judged P3 met: …".
+
+    Reads only the entry itself (no queries, except a model's name for admin changes), so a
+    page or a PDF can describe hundreds of entries. Payloads are taken as they come: a key
+    missing from an old or odd entry leaves a word out, never raises. The payload's texts are
+    the users' own; callers escape them as for any text.
+    """
+    payload = entry.payload if isinstance(entry.payload, dict) else {}
+    who = (entry.actor_name or "").strip() or "Someone"
+    feedback = _text(payload, "feedback")
+    reason = _text(payload, "reason")
+    action = entry.action
+    if action == Action.JUDGEMENT:
+        criterion = _text(payload, "criterion") or "a criterion"
+        verdict = {True: "met", False: "not met"}.get(payload.get("met"), "")
+        text = _with(f"judged {criterion} {verdict}".rstrip(), _text(payload, "rationale"))
+    elif action == Action.EVIDENCE_ACCEPTED:
+        text = _with(f"accepted {_item(payload)}", feedback)
+    elif action == Action.EVIDENCE_REFERRED:
+        text = _with(f"referred {_item(payload)} back", feedback)
+    elif action == Action.MAPPING_ADDED:
+        method = _method(payload)
+        text = f"mapped {_mapping(payload, entry.enrolment_id)}" + (
+            f" ({method})" if method else ""
+        )
+    elif action == Action.MAPPING_CONFIRMED:
+        text = f"confirmed the learner's mapping of {_mapping(payload, entry.enrolment_id)}"
+    elif action == Action.MAPPING_CHANGED:
+        method = _method(payload)
+        text = f"changed the method of {_mapping(payload, entry.enrolment_id)}" + (
+            f" to {method}" if method else ""
+        )
+    elif action == Action.MAPPING_REMOVED:
+        text = f"removed the mapping of {_mapping(payload, entry.enrolment_id)}"
+    elif action == Action.SIGNED_OFF:
+        text = "signed the unit off"
+    elif action == Action.COUNTERSIGNED:
+        text = "countersigned the unit"
+    elif action in (Action.IQA_AGREED, Action.IQA_REFERRED):
+        sampled = (
+            f"decision #{payload['sampled_entry']}"
+            if payload.get("sampled_entry")
+            else "a decision"
+        )
+        what = _SAMPLED.get(_text(payload, "sampled_action"), "")
+        what = what.format(
+            reference=_text(payload, "reference") or "an evidence item",
+            criterion=_text(payload, "criterion") or "a criterion",
+        )
+        sampled += f" ({what})" if what else ""
+        if action == Action.IQA_AGREED:
+            text = _with(f"agreed with {sampled}", feedback)
+        else:
+            text = _with(f"referred {sampled} back", feedback)
+    elif action == Action.REOPEN_REQUESTED:
+        criterion = _text(payload, "criterion")
+        text = _with(
+            "asked for the unit to be reopened"
+            + (f" to look again at {criterion}" if criterion else ""),
+            reason,
+        )
+    elif action == Action.REOPENED:
+        text = _with("reopened the unit", reason)
+    elif action == Action.ADMIN_CHANGE:
+        text = _admin_change(payload)
+    elif action == Action.LEARNER_ERASED:
+        text = _with("erased the learner's personal data", reason)
+    else:
+        label = dict(Action.choices).get(action, action or "an entry")
+        text = f"recorded: {label}"
+    return f"{who} {text}"

@@ -1,0 +1,200 @@
+"""The record in words: every action, as its writer's payload has it, and odd payloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assessments.models import RecordEntry
+from assessments.record import describe_entry
+
+Action = RecordEntry.Action
+
+
+def _entry(action: str, payload: Any, *, actor: str = "Asha Assessor", enrolment: int = 7):
+    return RecordEntry(action=action, actor_name=actor, payload=payload, enrolment_id=enrolment)
+
+
+ITEM = {"item": 4, "reference": "E4", "title": "Care plan review"}
+MAPPING = {
+    **ITEM,
+    "criterion": "P3",
+    "criterion_id": 33,
+    "standard": "SCDCPC306",
+    "method": "observation",
+    "item_enrolment": 7,
+}
+
+CASES = [
+    (
+        Action.JUDGEMENT,
+        {"criterion": "P3", "criterion_id": 33, "met": True, "rationale": "Seen twice."},
+        "Asha Assessor judged P3 met: Seen twice.",
+    ),
+    (
+        Action.JUDGEMENT,
+        {"criterion": "K2", "met": False, "rationale": ""},
+        "Asha Assessor judged K2 not met",
+    ),
+    (
+        Action.EVIDENCE_ACCEPTED,
+        {**ITEM, "feedback": "Thorough."},
+        "Asha Assessor accepted E4 Care plan review: Thorough.",
+    ),
+    (
+        Action.EVIDENCE_ACCEPTED,
+        {**ITEM, "feedback": ""},
+        "Asha Assessor accepted E4 Care plan review",
+    ),
+    (
+        Action.EVIDENCE_REFERRED,
+        {**ITEM, "feedback": "Add the date."},
+        "Asha Assessor referred E4 Care plan review back: Add the date.",
+    ),
+    (Action.MAPPING_ADDED, MAPPING, "Asha Assessor mapped E4 to P3 (observation)"),
+    (
+        Action.MAPPING_CONFIRMED,
+        {**MAPPING, "criterion": "P9"},
+        "Asha Assessor confirmed the learner's mapping of E4 to P9",
+    ),
+    (
+        Action.MAPPING_CHANGED,
+        {**MAPPING, "method": "prior_learning"},
+        "Asha Assessor changed the method of E4 to P3 to prior learning",
+    ),
+    (
+        Action.MAPPING_REMOVED,
+        {**MAPPING, "was_confirmed": True},
+        "Asha Assessor removed the mapping of E4 to P3",
+    ),
+    (
+        Action.MAPPING_ADDED,
+        {**MAPPING, "item_enrolment": 8, "criterion": "K3"},
+        "Asha Assessor mapped E4 (evidence of the learner's other unit) to K3 (observation)",
+    ),
+    (
+        Action.SIGNED_OFF,
+        {"sign_off": 1, "declaration": "I, Asha…"},
+        "Asha Assessor signed the unit off",
+    ),
+    (
+        Action.COUNTERSIGNED,
+        {"sign_off": 1, "declaration": "I, Liam…"},
+        "Asha Assessor countersigned the unit",
+    ),
+    (
+        Action.IQA_AGREED,
+        {
+            "sampled_entry": 12,
+            "sampled_hash": "ab" * 32,
+            "sampled_action": "judgement",
+            "criterion": "P3",
+            "reference": "",
+            "feedback": "",
+        },
+        "Asha Assessor agreed with decision #12 (judgement on P3)",
+    ),
+    (
+        Action.IQA_REFERRED,
+        {
+            "sampled_entry": 12,
+            "sampled_action": "evidence_accepted",
+            "criterion": "",
+            "reference": "E4",
+            "feedback": "Not current.",
+        },
+        "Asha Assessor referred decision #12 (acceptance of E4) back: Not current.",
+    ),
+    (
+        Action.IQA_AGREED,
+        {"sampled_entry": 20, "sampled_action": "signed_off", "feedback": ""},
+        "Asha Assessor agreed with decision #20 (the unit's sign-off)",
+    ),
+    (
+        Action.REOPEN_REQUESTED,
+        {"reopen_request": 1, "sign_off": 1, "criterion": "P3", "reason": "Rationale thin."},
+        "Asha Assessor asked for the unit to be reopened to look again at P3: Rationale thin.",
+    ),
+    (
+        Action.REOPEN_REQUESTED,
+        {"reopen_request": 1, "sign_off": 1, "criterion": "", "reason": "Sign-off early."},
+        "Asha Assessor asked for the unit to be reopened: Sign-off early.",
+    ),
+    (
+        Action.REOPENED,
+        {"sign_off": 1, "reason": "IQA referral.", "reopen_requests": [1]},
+        "Asha Assessor reopened the unit: IQA referral.",
+    ),
+    (
+        Action.ADMIN_CHANGE,
+        {
+            "model": "assessments.enrolment",
+            "object_id": "3",
+            "object": "Liam Learner on SCDCPC306",
+            "change": "changed",
+            "fields": [{"field": "status", "old": "active", "new": "withdrawn"}],
+        },
+        "Asha Assessor changed enrolment “Liam Learner on SCDCPC306” in the admin site (status)",
+    ),
+    (
+        Action.ADMIN_CHANGE,
+        {
+            "model": "centres.eqagrant",
+            "object_id": "1",
+            "object": "Erin until 2027-01-01",
+            "change": "added",
+            "fields": {"expires_on": {"new": "2027-01-01"}},
+            "account_created": True,
+        },
+        "Asha Assessor added eqa grant “Erin until 2027-01-01” in the admin site (expires_on)",
+    ),
+    (
+        Action.ADMIN_CHANGE,
+        {"model": "nowhere.gone", "change": "deleted", "fields": []},
+        "Asha Assessor deleted gone in the admin site",
+    ),
+    (
+        Action.LEARNER_ERASED,
+        {"reason": "Retention period over."},
+        "Asha Assessor erased the learner's personal data: Retention period over.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("action", "payload", "expected"), CASES)
+def test_describes_each_action(action: str, payload: dict, expected: str) -> None:
+    assert describe_entry(_entry(action, payload)) == expected
+
+
+def test_every_action_is_described() -> None:
+    described = {action for action, _payload, _text in CASES}
+    assert described == set(Action.values)
+
+
+@pytest.mark.parametrize("action", Action.values)
+@pytest.mark.parametrize("payload", [{}, None, [], "text", {"met": "yes", "fields": 3}])
+def test_odd_payloads_never_raise(action: str, payload: Any) -> None:
+    text = describe_entry(_entry(action, payload, actor=""))
+    assert text.startswith("Someone ")
+
+
+def test_missing_keys_leave_words_out() -> None:
+    assert describe_entry(_entry(Action.JUDGEMENT, {})) == "Asha Assessor judged a criterion"
+    assert (
+        describe_entry(_entry(Action.IQA_REFERRED, {"feedback": "Redo."}))
+        == "Asha Assessor referred a decision back: Redo."
+    )
+    assert describe_entry(_entry(Action.EVIDENCE_ACCEPTED, {})) == (
+        "Asha Assessor accepted an evidence item"
+    )
+
+
+def test_unknown_action() -> None:
+    assert describe_entry(_entry("retired_action", {})) == "Asha Assessor recorded: retired_action"
+
+
+def test_user_text_is_returned_as_is() -> None:
+    """Plain text: the templates escape it."""
+    entry = _entry(Action.EVIDENCE_REFERRED, {**ITEM, "feedback": "<b>redo</b> & resend"})
+    assert describe_entry(entry).endswith(": <b>redo</b> & resend")
