@@ -19,7 +19,7 @@ WITNESS_FIELDS = ("witness_name", "witness_role", "witness_relationship")
 
 class EnrolmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Enrolment) -> str:
-        return f"{obj.standard.display_code} {obj.standard.title}"
+        return f"{obj.standard.display_name}"
 
 
 class MoveForm(forms.Form):
@@ -185,7 +185,7 @@ class EvidenceFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = [("", "All standards")]
         for enrolment in enrolments.select_related("standard", "learner"):
-            label = f"{enrolment.standard.display_code} {enrolment.standard.title}"
+            label = f"{enrolment.standard.display_name}"
             if enrolment.learner_id != user.pk:
                 label = f"{enrolment.learner.display_name}: {label}"
             choices.append((str(enrolment.pk), label))

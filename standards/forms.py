@@ -32,9 +32,10 @@ class SearchForm(forms.Form):
 
 
 def _standard_label(standard: Standard) -> str:
-    code = standard.code or "No code"
     version = f" (version {standard.version})" if standard.version else ""
-    return f"{code}: {standard.title}{version}"
+    return (
+        f"{standard.code}: {standard.title}{version}" if standard.code else standard.title + version
+    )
 
 
 class CorrectionForm(forms.ModelForm):

@@ -64,14 +64,21 @@ class Standard(models.Model):
         ordering = ["code", "title", "version"]
 
     def __str__(self) -> str:
-        return f"{self.display_code} {self.title}"
+        return self.display_name
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
     @property
     def display_code(self) -> str:
-        return self.code or "(no code)"
+        """What names the standard in a title or a link: its code, or its title when the
+        source prints no code (codes are never invented)."""
+        return self.code or self.title
+
+    @property
+    def display_name(self) -> str:
+        """Code and title, or the title alone when there is no code."""
+        return f"{self.code} {self.title}" if self.code else self.title
 
 
 class GroupManager(models.Manager["CriterionGroup"]):

@@ -148,3 +148,16 @@ def test_last_decision_feedback_is_punctuated_once(people) -> None:
     html = client.get(_review(item)).content.decode()
     assert "Feedback: “Add the checklist.”</p>" in html
     assert "”." not in html
+
+
+def test_standard_without_code_is_named_by_its_title(people) -> None:
+    standard = people.enrolment.standard
+    standard.code = ""
+    standard.save()
+    html = (
+        people.client_for(people.assessor)
+        .get(reverse("review:grid", args=[people.enrolment.pk]))
+        .content.decode()
+    )
+    assert f"<title>Alice Learner: {standard.title} · " in html
+    assert "(no code)" not in html

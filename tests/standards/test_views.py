@@ -170,3 +170,29 @@ def test_no_standards(client, db) -> None:
     assert not Standard.objects.exists()
     response = client.get(reverse("standards:list"))
     assert "No standards are loaded yet." in response.text
+
+
+def test_standard_without_code_is_named_by_its_title(loaded) -> None:
+    """No "(no code)" or "No code" stands in for a code the source doesn't print; the source
+    document is named by its title, not by the seed's file name."""
+    client = loaded.client_for(loaded.learner)
+    html = client.get(reverse("standards:detail", args=["manage-finance"])).content.decode()
+    assert "<title>Manage finance for your area of responsibility · " in html
+    assert "(no code)" not in html and "No code:" not in html
+    assert "<dt>Source document</dt><dd>Manage finance for your area of responsibility</dd>" in (
+        html
+    )
+    html = client.get(reverse("standards:detail", args=["scdcpc509-v2"])).content.decode()
+    assert (
+        "<dt>Source document</dt><dd>SCDCPC509 Enable your organisation to align or pool "
+        "budgets with commissioning partners</dd>"
+    ) in html
+    assert "Source document 001_" not in " ".join(html.replace("<", " <").split())
+    criterion = Criterion.objects.filter(standard__slug="manage-finance").first()
+    html = client.get(
+        reverse("standards:criterion", args=["manage-finance", criterion.pk])
+    ).content.decode()
+    assert "Code not stated</a>" not in html
+    assert "Manage finance for your area of responsibility</a>" in html
+    standard = Standard.objects.get(slug="manage-finance")
+    assert standard.display_code == str(standard) == standard.title
