@@ -6,6 +6,7 @@ from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("learner/", views.learner_dashboard, name="learner_dashboard"),
     path("assessor/", views.assessor_dashboard, name="assessor_dashboard"),
     path("iqa/", views.iqa_dashboard, name="iqa_dashboard"),

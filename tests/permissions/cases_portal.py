@@ -23,6 +23,7 @@ def _person(people) -> dict:
 CASES = [
     Case("home", dict.fromkeys(ANYONE, 302)),
     Case("home", {}, method="post", default=405, anonymous=405),
+    Case("favicon", dict.fromkeys(ANYONE, 301), anonymous=301),
     Case("learner_dashboard", {"learner": 200, "other_learner": 200, "outsider_learner": 200}),
     Case("assessor_dashboard", {"assessor": 200}),
     Case("iqa_dashboard", {"iqa": 200}),
