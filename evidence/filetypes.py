@@ -12,10 +12,12 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO
 
 import filetype
+import pikepdf
 from PIL import Image, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
@@ -95,6 +97,16 @@ SHEBANG = re.compile(rb"^\s*#!")
 HEAD_BYTES = 64 * 1024
 TEXT_SNIFF_BYTES = 64 * 1024
 
+# Zip-based documents (OOXML, ODF). Real documents have tens to a few thousand parts and
+# compress text about 5-20 times; a zip bomb declares gigabytes at ratios in the thousands.
+ZIP_MAX_MEMBERS = 10_000
+ZIP_MAX_TOTAL_BYTES = 512 * 1024 * 1024  # declared and actually read, all members together
+ZIP_MAX_MEMBER_BYTES = 256 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FLOOR_BYTES = 4 * 1024 * 1024  # small members may compress as well as they like
+ZIP_SMALL_MEMBER_BYTES = 1024 * 1024
+ZIP_CHUNK_BYTES = 64 * 1024
+
 
 class Refused(ValueError):
     """The file may not be uploaded; ``str()`` is the message for the learner."""
@@ -104,6 +116,9 @@ class Refused(ValueError):
 class Detected:
     media_type: str
     kind: str
+    #: What active content the file carries (macros, embedded programs, PDF JavaScript),
+    #: in words for the learner and the assessor; "" when none was found.
+    active_content: str = ""
 
 
 def refuse_type(media_type: str) -> Refused:
@@ -126,7 +141,7 @@ def detect(file: IO[bytes], *, size: int) -> Detected:
     if head.startswith(OLE_MAGIC):
         return _ole_document(file, media_type)
     if media_type == "application/pdf":
-        return Detected(media_type, DOCUMENT)
+        return Detected(media_type, DOCUMENT, _pdf_active_content(file))
     if media_type in IMAGE_TYPES:
         return _image(file, media_type)
     if media_type in AUDIO_TYPES:
@@ -141,32 +156,229 @@ def detect(file: IO[bytes], *, size: int) -> Detected:
 
 
 def _zip_document(file: IO[bytes]) -> Detected:
-    """OOXML (``[Content_Types].xml`` names the main part) or ODF (the ``mimetype`` entry)."""
+    """OOXML (``[Content_Types].xml`` names the main part) or ODF (the ``mimetype`` entry).
+
+    The archive is never decompressed whole: its directory is checked first (member count,
+    declared sizes, compression ratios), then every member is streamed through in chunks with
+    a byte cap, so a zip bomb is refused after reading its directory and a member that lies
+    about its size is stopped at the cap. Macros and embedded programs are noted on the
+    result (``active_content``) for the upload policy to refuse or flag.
+    """
     try:
         with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
+            members = archive.infolist()
+            _check_zip_directory(members)
+            names = {member.filename for member in members}
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
-                if declared in ODF_TYPES:
-                    return Detected(declared, DOCUMENT)
-                raise refuse_type(declared or "application/zip")
-            if "[Content_Types].xml" in names:
-                content_types = archive.read("[Content_Types].xml")[:1_000_000].decode(
-                    "utf-8", "replace"
+                declared = _read_member(archive, "mimetype", 100).decode("ascii", "replace").strip()
+                if declared not in ODF_TYPES:
+                    raise refuse_type(declared or "application/zip")
+                detected = Detected(declared, DOCUMENT)
+            elif "[Content_Types].xml" in names:
+                content_types = _read_member(
+                    archive, "[Content_Types].xml", ZIP_SMALL_MEMBER_BYTES
+                ).decode("utf-8", "replace")
+                main = next(
+                    (t for m, t in OOXML_MAIN.items() if f'ContentType="{m}"' in content_types),
+                    None,
                 )
-                for main, media_type in OOXML_MAIN.items():
-                    if f'ContentType="{main}"' in content_types:
-                        return Detected(media_type, DOCUMENT)
-                if "macroEnabled" in content_types:
-                    raise refuse_type("application/vnd.ms-office.macroenabled")
-    except zipfile.BadZipFile:
+                if main is None:
+                    if "macroEnabled" in content_types:
+                        raise refuse_type("application/vnd.ms-office.macroenabled")
+                    raise refuse_type("application/zip")
+                detected = Detected(main, DOCUMENT)
+            else:
+                raise refuse_type("application/zip")
+            active = _zip_active_content(archive, members, odf="mimetype" in names)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError):
         raise Refused(
             f"This file looks like a ZIP-based document but is damaged; allowed are "
             f"{ALLOWED_SUMMARY}."
         ) from None
+    except (OSError, RuntimeError, ValueError) as error:
+        if isinstance(error, Refused):
+            raise
+        # zipfile's own complaints: encrypted members, unsupported compression, bad CRC.
+        raise Refused(
+            "This ZIP-based document could not be read (it may be damaged or encrypted); "
+            f"allowed are {ALLOWED_SUMMARY}."
+        ) from None
     finally:
         file.seek(0)
-    raise refuse_type("application/zip")
+    return Detected(detected.media_type, detected.kind, active)
+
+
+def _zip_bomb() -> Refused:
+    return Refused(
+        "This document expands to far more data than its size suggests (a possible zip "
+        "bomb), so it was not opened; save it again from your office program and retry."
+    )
+
+
+def _check_zip_directory(members: list[zipfile.ZipInfo]) -> None:
+    """Refuse on the directory alone: too many members, too much declared data, or a member
+    compressed far beyond what documents compress to."""
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise Refused(
+            f"This document holds {len(members):,} parts; at most {ZIP_MAX_MEMBERS:,} are "
+            "accepted. Save it again from your office program and retry."
+        )
+    total = 0
+    for member in members:
+        total += member.file_size
+        ratio = member.file_size / max(member.compress_size, 1)
+        if total > ZIP_MAX_TOTAL_BYTES or (
+            member.file_size > ZIP_RATIO_FLOOR_BYTES and ratio > ZIP_MAX_RATIO
+        ):
+            raise _zip_bomb()
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, cap: int) -> bytes:
+    """At most ``cap`` bytes of one member, decompressed chunk by chunk."""
+    with archive.open(name) as member:
+        return member.read(cap)
+
+
+def _zip_active_content(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], *, odf: bool
+) -> str:
+    """Stream every member (bounded per member and in total, which also checks each CRC) and
+    name the first macro, ActiveX control, embedded OLE object or executable found."""
+    found = ""
+    budget = ZIP_MAX_TOTAL_BYTES
+    for member in members:
+        name = member.filename
+        lowered = name.lower()
+        if not found:
+            if lowered.endswith("vbaproject.bin") or "/vbaproject" in lowered:
+                found = "Office macros (VBA)"
+            elif odf and (lowered.startswith(("basic/", "scripts/"))):
+                found = "OpenDocument macros or scripts"
+            elif "/activex/" in lowered:
+                found = "ActiveX controls"
+        if member.is_dir():
+            continue
+        read = 0
+        with archive.open(member) as stream:
+            head = stream.read(ZIP_CHUNK_BYTES)
+            if not found and head.startswith(OLE_MAGIC):
+                found = f"an embedded OLE object ({_short(name)})"
+            elif not found and (head.startswith((b"MZ", b"\x7fELF"))):
+                found = f"an embedded program ({_short(name)})"
+            chunk = head
+            while chunk:
+                read += len(chunk)
+                if read > ZIP_MAX_MEMBER_BYTES or read > budget:
+                    raise _zip_bomb()
+                chunk = stream.read(ZIP_CHUNK_BYTES)
+        budget -= read
+    return found
+
+
+def _short(name: str) -> str:
+    return clean_filename(name, limit=60)
+
+
+class StreamTooLarge(ValueError):
+    """A PDF stream declares or inflates to more than the caller's cap."""
+
+
+def read_pdf_stream(stream: pikepdf.Stream, cap: int) -> bytes:
+    """A PDF stream's decoded bytes, never more than ``cap``: the declared ``/Length`` and
+    ``/DL`` (and an embedded file's ``/Params /Size``) are checked before reading, and a
+    Flate stream is inflated chunk by chunk with the cap, so a bomb stops at the cap."""
+    for declared in (
+        stream.get("/DL"),
+        stream.get("/Params", {}).get("/Size") if "/Params" in stream else None,
+    ):
+        if isinstance(declared, int) and int(declared) > cap:
+            raise StreamTooLarge(f"declares {int(declared):,} bytes")
+    length = stream.get("/Length")
+    if isinstance(length, int) and int(length) > cap:
+        raise StreamTooLarge(f"is {int(length):,} bytes long")
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array):
+        filters = filters[0] if len(filters) == 1 else filters
+    if filters is None:
+        raw = stream.read_raw_bytes()
+        if len(raw) > cap:
+            raise StreamTooLarge(f"is {len(raw):,} bytes long")
+        return raw
+    if filters != pikepdf.Name.FlateDecode or "/DecodeParms" in stream:
+        raise StreamTooLarge("uses an encoding that is not read here")
+    raw = stream.read_raw_bytes()
+    inflater = zlib.decompressobj()
+    out = bytearray()
+    view = memoryview(raw)
+    for start in range(0, len(raw), ZIP_CHUNK_BYTES):
+        out += inflater.decompress(view[start : start + ZIP_CHUNK_BYTES], cap + 1 - len(out))
+        if len(out) > cap or inflater.unconsumed_tail:
+            raise StreamTooLarge(f"inflates to more than {cap:,} bytes")
+    return bytes(out)
+
+
+PDF_SCAN_MAX_OBJECTS = 200_000
+PDF_OBJSTM_MAX_BYTES = 32 * 1024 * 1024
+_PDF_ACTIONS = {"/JavaScript": "JavaScript", "/Launch": "an action that launches a program"}
+
+
+def _pdf_active_content(file: IO[bytes]) -> str:
+    """JavaScript, launch actions or embedded programs in a PDF, in words ("" if none).
+
+    Object streams are checked first with :func:`read_pdf_stream`, so that qpdf never
+    inflates an oversized one when the objects inside are looked at. A PDF that qpdf cannot
+    open at all is accepted as a document (viewers show what they can), with nothing found.
+    """
+    file.seek(0)
+    try:
+        with pikepdf.open(file) as pdf:
+            return _pdf_scan(pdf)
+    except pikepdf.PdfError:
+        return ""
+    except StreamTooLarge:
+        raise Refused(
+            "This PDF holds a compressed part that expands to far more data than the file's "
+            "size suggests (a possible decompression bomb), so it was not opened; save it "
+            "again from your PDF program and retry."
+        ) from None
+    finally:
+        file.seek(0)
+
+
+def _pdf_scan(pdf: pikepdf.Pdf) -> str:
+    count = len(pdf.objects)
+    if count > PDF_SCAN_MAX_OBJECTS:
+        raise StreamTooLarge(f"has {count:,} objects")
+    found = ""
+    for number in range(1, count + 1):
+        try:
+            obj = pdf.get_object(number, 0)
+        except (pikepdf.PdfError, ValueError):
+            continue
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Type") == pikepdf.Name.ObjStm:
+            read_pdf_stream(obj, PDF_OBJSTM_MAX_BYTES)
+    for number in range(1, count + 1):
+        try:
+            obj = pdf.get_object(number, 0)
+        except (pikepdf.PdfError, ValueError):
+            continue
+        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) or found:
+            continue
+        if "/JS" in obj or obj.get("/S") == pikepdf.Name.JavaScript:
+            found = "JavaScript"
+        elif obj.get("/S") == pikepdf.Name.Launch:
+            found = _PDF_ACTIONS["/Launch"]
+        elif "/JavaScript" in obj:  # the document's name tree of scripts
+            found = "JavaScript"
+        elif obj.get("/Type") == pikepdf.Name.EmbeddedFile:
+            subtype = str(obj.get("/Subtype", ""))
+            if any(word in subtype.lower() for word in ("exe", "msdownload", "executable")):
+                found = "an embedded program"
+            elif isinstance(obj, pikepdf.Stream):
+                head = read_pdf_stream(obj, PDF_OBJSTM_MAX_BYTES)[:8]
+                if head.startswith((b"MZ", b"\x7fELF")):
+                    found = "an embedded program"
+    return found
 
 
 def _ole_document(file: IO[bytes], guessed: str | None) -> Detected:
@@ -284,3 +496,49 @@ def clean_filename(name: str, *, limit: int = 150) -> str:
         else:
             name = name[:limit]
     return name
+
+
+#: The extensions a file of each detected type may keep; the first is given to a name whose
+#: extension says something else, so a text file called ``run.bat`` is stored as ``run.txt``.
+EXTENSIONS = {
+    "application/pdf": ("pdf",),
+    "application/msword": ("doc", "dot"),
+    "application/vnd.ms-excel": ("xls",),
+    "application/vnd.ms-powerpoint": ("ppt", "pps"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("xlsx",),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ("pptx",),
+    "application/vnd.oasis.opendocument.text": ("odt",),
+    "application/vnd.oasis.opendocument.spreadsheet": ("ods",),
+    "application/vnd.oasis.opendocument.presentation": ("odp",),
+    "text/plain": ("txt",),
+    "image/jpeg": ("jpg", "jpeg"),
+    "image/png": ("png",),
+    "image/webp": ("webp",),
+    "image/heic": ("heic", "heif"),
+    "audio/mpeg": ("mp3",),
+    "audio/mp4": ("m4a", "mp4", "aac"),
+    "audio/aac": ("aac",),
+    "audio/x-wav": ("wav",),
+    "audio/ogg": ("ogg", "oga", "opus"),
+    "video/mp4": ("mp4", "m4v"),
+    "video/x-m4v": ("m4v", "mp4"),
+    "video/quicktime": ("mov",),
+    "video/webm": ("webm",),
+}
+
+
+def name_for_type(name: str, media_type: str, *, limit: int = 150) -> str:
+    """The cleaned name with the extension of the detected type: a kept extension if it
+    fits the type (``photo.jpeg``), else the type's own (``run.bat`` as text is ``run.txt``;
+    a right-to-left-override ``…exe`` is cleaned first and then renamed the same way)."""
+    allowed = EXTENSIONS.get(media_type)
+    cleaned = clean_filename(name, limit=limit)
+    if not allowed:
+        return cleaned
+    stem, dot, ext = cleaned.rpartition(".")
+    if dot and ext.lower() in allowed:
+        return cleaned
+    base = stem if dot and stem else cleaned
+    base = base[: limit - len(allowed[0]) - 1].rstrip(" .") or "file"
+    return f"{base}.{allowed[0]}"

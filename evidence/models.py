@@ -115,8 +115,19 @@ class EvidenceItem(models.Model):
             raise ValidationError(errors)
 
 
+class ScanStatus(models.TextChoices):
+    """Where a file stands with the malware scanner (``EVIDENCE_MALWARE_SCANNER``)."""
+
+    NOT_SCANNED = "none", "Not scanned (no scanner configured)"
+    PENDING = "pending", "Being checked"
+    CLEAN = "clean", "Checked"
+    INFECTED = "infected", "Quarantined: malware found"
+
+
 class EvidenceFile(models.Model):
     """A file of an item, stored privately under a generated name."""
+
+    ScanStatus = ScanStatus
 
     class Kind(models.TextChoices):
         DOCUMENT = "document", "Document"
@@ -138,6 +149,22 @@ class EvidenceFile(models.Model):
     )
     thumbnail = models.FileField(storage=private_storage, max_length=255, null=True, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    active_content = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Macros, embedded programs or PDF JavaScript found in the file and accepted "
+        "under EVIDENCE_ACTIVE_CONTENT=flag; shown to the assessor.",
+    )
+    scan_status = models.CharField(
+        "malware check",
+        max_length=10,
+        choices=ScanStatus.choices,
+        default=ScanStatus.NOT_SCANNED,
+    )
+    scan_result = models.CharField(
+        max_length=200, blank=True, help_text="What the scanner found, for an infected file."
+    )
+    scanned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -151,6 +178,14 @@ class EvidenceFile(models.Model):
     @property
     def plays_inline(self) -> bool:
         return self.kind in (self.Kind.IMAGE, self.Kind.AUDIO, self.Kind.VIDEO)
+
+    @property
+    def is_quarantined(self) -> bool:
+        return self.scan_status == ScanStatus.INFECTED
+
+    @property
+    def awaits_scan(self) -> bool:
+        return self.scan_status == ScanStatus.PENDING
 
 
 class Mapping(models.Model):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
@@ -27,7 +28,7 @@ from PIL import Image, ImageOps
 from assessments.errors import LockedError, WrongStateError
 from assessments.models import Enrolment
 from assessments.services import enrolment_is_locked, ensure_unlocked
-from evidence import filetypes
+from evidence import filetypes, scanning
 from evidence.filetypes import Refused
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, private_storage
 from evidence.uploads import too_large_message
@@ -287,6 +288,9 @@ def evidence_file_add(
     if size > limit:
         raise Refused(too_large_message(limit))
     detected = filetypes.detect(upload, size=size)
+    if detected.active_content and settings.EVIDENCE_ACTIVE_CONTENT == "refuse":
+        raise Refused(active_content_message(detected.active_content))
+    scanned = scanning.scanner_configured()
     storage = private_storage()
     created: list[str] = []
     try:
@@ -311,21 +315,95 @@ def evidence_file_add(
                 item=fresh,
                 file=stored_name,
                 thumbnail=thumbnail_name,
-                original_name=filetypes.clean_filename(original_name),
+                original_name=filetypes.name_for_type(original_name, detected.media_type),
                 media_type=detected.media_type,
                 kind=detected.kind,
                 size=size,
                 sha256=sha256,
+                active_content=detected.active_content[:200],
+                scan_status=(
+                    EvidenceFile.ScanStatus.PENDING
+                    if scanned
+                    else EvidenceFile.ScanStatus.NOT_SCANNED
+                ),
                 is_witness_statement=bool(
                     is_witness_statement and fresh.evidence_type == EvidenceItem.Type.WITNESS
                 ),
             )
             row.full_clean()
             row.save()
+            if scanned:
+                transaction.on_commit(lambda: _enqueue_scan(row.pk))
     except BaseException:
         _remove_stored(created)
         raise
     return row
+
+
+def active_content_message(found: str) -> str:
+    return (
+        f"This file contains {found}, which could run code on your assessor's computer, so "
+        "it was not accepted. Save a copy without it (for example as PDF, or as .docx rather "
+        "than .docm) and upload that."
+    )
+
+
+def _enqueue_scan(file_id: int) -> None:
+    from evidence.tasks import scan_evidence_file
+
+    scan_evidence_file.enqueue(file_id)
+
+
+def scan_refusal(item: EvidenceItem) -> str:
+    """Why the item may not be accepted yet because of its files' malware check, or ""."""
+    pending = item.files.filter(scan_status=EvidenceFile.ScanStatus.PENDING).count()
+    infected = item.files.filter(scan_status=EvidenceFile.ScanStatus.INFECTED).count()
+    if infected:
+        return (
+            f"{item.reference} has {infected} quarantined file{'s' if infected != 1 else ''} "
+            "in which malware was found; it cannot be accepted until the learner removes it."
+        )
+    if pending:
+        return (
+            f"{item.reference} has {pending} file{'s' if pending != 1 else ''} still being "
+            "checked for malware; it can be accepted once the check is finished."
+        )
+    return ""
+
+
+def evidence_file_scan(*, file_id: int) -> str:
+    """Run the malware scanner over one stored file and record the verdict (the worker's task).
+
+    An infected file is quarantined: it stays stored for the centre to inspect but is never
+    served, and its learner is told by e-mail and on the item's page. A scanner that cannot
+    answer raises ``ScannerUnavailable``; the file stays "being checked".
+    """
+    row = EvidenceFile.objects.select_related("item__enrolment__learner").get(pk=file_id)
+    if row.scan_status != EvidenceFile.ScanStatus.PENDING:
+        return row.scan_status
+    with private_storage().open(row.file.name, "rb") as stored:
+        verdict = scanning.scan(stored)
+    status = EvidenceFile.ScanStatus.CLEAN if verdict.clean else EvidenceFile.ScanStatus.INFECTED
+    EvidenceFile.objects.filter(pk=row.pk, scan_status=EvidenceFile.ScanStatus.PENDING).update(
+        scan_status=status, scan_result=verdict.found[:200], scanned_at=timezone.now()
+    )
+    if not verdict.clean:
+        logger.warning("Malware %s found in evidence file %s", verdict.found, row.pk)
+        learner = row.item.enrolment.learner
+        if learner.email:
+            send_mail(
+                subject=f"A file of your evidence {row.item.reference} was quarantined",
+                message=(
+                    f"The file {row.original_name} of {row.item.reference} {row.item.title} "
+                    f"was found to contain malware ({verdict.found}). It has been quarantined: "
+                    "no one can download it. Remove it from the item and upload a clean copy; "
+                    "ask your centre if you are unsure where it came from."
+                ),
+                from_email=None,
+                recipient_list=[learner.email],
+                fail_silently=True,
+            )
+    return status
 
 
 def evidence_file_delete(*, evidence_file: EvidenceFile) -> None:

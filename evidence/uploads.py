@@ -3,8 +3,9 @@
 Installed first in the evidence upload view (which must be ``csrf_exempt`` around an inner
 ``csrf_protect``, as Django requires when a view changes its upload handlers). It looks at
 the request's Content-Length before reading the body and counts the bytes of each file as
-they stream, so a request over ``EVIDENCE_MAX_UPLOAD_BYTES`` is stopped without being read
-to the end. Django's temporary-file handler, next in the chain, keeps large files on disk.
+they stream, so a request over ``EVIDENCE_MAX_UPLOAD_BYTES`` is stopped without storing
+anything more; the rest of the body is drained unread so the client gets the 413.
+Django's temporary-file handler, next in the chain, keeps large files on disk.
 """
 
 from __future__ import annotations
@@ -64,4 +65,8 @@ class EvidenceSizeLimitHandler(FileUploadHandler):
     def _stop(self) -> None:
         if self.request is not None:
             self.request.evidence_upload_refused = too_large_message(self.limit)
-        raise StopUpload(connection_reset=True)
+        # Django then reads the rest of the body and discards it (no memory, no disk), so
+        # the client, still sending, receives the 413 and its message rather than a
+        # connection reset. A proxy's own body limit (nginx client_max_body_size) should sit
+        # a little above EVIDENCE_MAX_UPLOAD_BYTES to cut off far larger bodies sooner.
+        raise StopUpload(connection_reset=False)

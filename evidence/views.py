@@ -15,7 +15,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import TooManyFilesSent, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.fields.files import FieldFile
 from django.forms import Form
@@ -27,6 +27,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -352,7 +353,33 @@ def file_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Install the size guard before the body is read, then check CSRF as usual."""
     item = get_item_for(request.user, pk, write=True)
     request.upload_handlers.insert(0, EvidenceSizeLimitHandler(request))
+    try:
+        request.FILES  # noqa: B018 -- parse the body now, with the size guard installed
+    except (MultiPartParserError, TooManyFilesSent) as error:
+        return _unreadable_upload(request, item, error)
     return _file_upload(request, item)
+
+
+def _unreadable_upload(request: HttpRequest, item: EvidenceItem, error: Exception) -> HttpResponse:
+    """A body Django's parser refuses: most often a file name so long that the part's
+    headers pass Django's 1 KB limit. Nothing was read into storage; say what to do."""
+    if "header size" in str(error):
+        text = (
+            "The file's name is too long to upload (the browser sent more than 1,000 "
+            "characters of name and headers). Rename the file to something shorter and "
+            "try again; nothing was saved."
+        )
+    elif isinstance(error, TooManyFilesSent):
+        text = (
+            f"Too many files at once: upload at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} "
+            "in one go; nothing was saved."
+        )
+    else:
+        text = "The upload could not be read (it may have been cut off); nothing was saved."
+    if _wants_json(request):
+        return JsonResponse({"saved": [], "errors": [text]}, status=400)
+    messages.error(request, text)
+    return redirect("evidence:detail", pk=item.pk)
 
 
 @csrf_protect
@@ -523,10 +550,17 @@ def _serve(
     return response
 
 
+def _refuse_quarantined(evidence_file: EvidenceFile) -> None:
+    """A file in which the scanner found malware is kept for the centre but never served."""
+    if evidence_file.is_quarantined:
+        raise Http404("This file is quarantined: malware was found in it.")
+
+
 @login_required
 @require_safe
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_file = get_file_for(request.user, pk)
+    _refuse_quarantined(evidence_file)
     return _serve(
         evidence_file.file,
         media_type=evidence_file.media_type,
@@ -540,6 +574,7 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse:
 def file_inline(request: HttpRequest, pk: int) -> HttpResponse:
     """Images, audio and video under their verified media type, for in-page previews."""
     evidence_file = get_file_for(request.user, pk)
+    _refuse_quarantined(evidence_file)
     if not (evidence_file.plays_inline and evidence_file.media_type in INLINE_TYPES):
         raise Http404("This file can only be downloaded.")
     return _serve(
@@ -556,6 +591,7 @@ def file_inline(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence_file = get_file_for(request.user, pk)
+    _refuse_quarantined(evidence_file)
     if not evidence_file.thumbnail:
         raise Http404("This file has no thumbnail.")
     stem = evidence_file.original_name.rsplit(".", 1)[0]

@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from datetime import timedelta
+
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +90,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Ours, lowest first: standards <- assessments <- evidence <- review, portal on top.
     "standards",
     "assessments",
@@ -95,6 +101,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.centres",
     "portal.portfolio",
+    "portal.privacy",
     "portal",
 ]
 
@@ -105,9 +112,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.security.IdleSessionMiddleware",
+    "portal.accounts.two_factor.TwoFactorMiddleware",
+    "portal.security.PrivateCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.CentreTimezoneMiddleware",
+    # Last, so it turns a lock-out flagged anywhere below into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -144,6 +158,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 
 AUTH_USER_MODEL = "accounts.User"
+# Axes first: it refuses a locked-out username+address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -207,6 +226,25 @@ MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024)
+# Office macros, embedded programs and PDF JavaScript: "refuse" the upload, or "flag" it to
+# the assessor on the review page.
+EVIDENCE_ACTIVE_CONTENT = env_str("EVIDENCE_ACTIVE_CONTENT", "refuse")
+if EVIDENCE_ACTIVE_CONTENT not in {"refuse", "flag"}:
+    raise ImproperlyConfigured(
+        f"EVIDENCE_ACTIVE_CONTENT must be 'refuse' or 'flag', not {EVIDENCE_ACTIVE_CONTENT!r}"
+    )
+# Malware scanning of every uploaded file by the task worker before it can be reviewed:
+# "" (none), or "clamd" with CLAMD_ADDRESS "tcp://host:3310" or "unix:///run/clamd.ctl".
+EVIDENCE_MALWARE_SCANNER = env_str("EVIDENCE_MALWARE_SCANNER", "")
+if EVIDENCE_MALWARE_SCANNER not in {"", "clamd", "eicar-test"}:
+    raise ImproperlyConfigured(
+        "EVIDENCE_MALWARE_SCANNER must be empty or 'clamd' ('eicar-test' is for tests), "
+        f"not {EVIDENCE_MALWARE_SCANNER!r}"
+    )
+CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "tcp://127.0.0.1:3310")
+if not CLAMD_ADDRESS.startswith(("tcp://", "unix://")):
+    raise ImproperlyConfigured(f"CLAMD_ADDRESS must start tcp:// or unix://, not {CLAMD_ADDRESS!r}")
+CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 120)
 
 # Background tasks: stored in the database and run by `manage.py db_worker` by default;
 # TASK_BACKEND=rq with REDIS_URL scales out onto RQ workers.
@@ -226,6 +264,14 @@ else:
 
 # Portfolio export (portal.portfolio): archival PDFs rendered by the task worker.
 PORTFOLIO_EMBED_MAX_BYTES = env_int("PORTFOLIO_EMBED_MAX_BYTES", 20 * 1024 * 1024)
+# /portfolio/verify/ accepts PDFs of at most this size (was 2 GB). A PDF embeds each evidence
+# file of up to PORTFOLIO_EMBED_MAX_BYTES and images downscaled to PORTFOLIO_IMAGE_MAX_PX, so a
+# typical portfolio is tens of MB; 256 MB covers a long one with several embedded videos while
+# bounding the disk, hashing (~0.5 s) and parsing one signed-in request can cost. A larger PDF
+# is verified by its verification code instead.
+PORTFOLIO_VERIFY_MAX_BYTES = env_int("PORTFOLIO_VERIFY_MAX_BYTES", 256 * 1024 * 1024)
+# The manifest embedded in an exported PDF: its inflated size and JSON nesting are capped.
+PORTFOLIO_MANIFEST_MAX_BYTES = env_int("PORTFOLIO_MANIFEST_MAX_BYTES", 16 * 1024 * 1024)
 PORTFOLIO_EXPORT_TTL_HOURS = env_int("PORTFOLIO_EXPORT_TTL_HOURS", 72)
 PORTFOLIO_IMAGE_MAX_PX = env_int("PORTFOLIO_IMAGE_MAX_PX", 1200)
 PORTFOLIO_PDF_VARIANT = env_str("PORTFOLIO_PDF_VARIANT", "pdf/a-3a")
@@ -233,6 +279,21 @@ if PORTFOLIO_PDF_VARIANT not in {"pdf/a-3a", "pdf/a-3b", "pdf/a-3u"}:
     raise ImproperlyConfigured(
         "PORTFOLIO_PDF_VARIANT must be pdf/a-3a, pdf/a-3b or pdf/a-3u, "
         f"not {PORTFOLIO_PDF_VARIANT!r}"
+    )
+
+# Data protection (portal.privacy). The centre running this installation is the controller of
+# its people's data; whoever hosts it for them is its processor. The privacy notice and the
+# accessibility statement name them from these settings and say so plainly when one is unset.
+PRIVACY_CONTROLLER_NAME = env_str("PRIVACY_CONTROLLER_NAME", "")
+PRIVACY_CONTROLLER_CONTACT = env_str("PRIVACY_CONTROLLER_CONTACT", "")
+PRIVACY_DPO_CONTACT = env_str("PRIVACY_DPO_CONTACT", "")
+PRIVACY_PROCESSOR_NAME = env_str("PRIVACY_PROCESSOR_NAME", "")
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "")
+SUBJECT_ACCESS_EXPORT_TTL_HOURS = env_int("SUBJECT_ACCESS_EXPORT_TTL_HOURS", 72)
+if not 1 <= SUBJECT_ACCESS_EXPORT_TTL_HOURS <= 24 * 30:
+    raise ImproperlyConfigured(
+        "SUBJECT_ACCESS_EXPORT_TTL_HOURS must be between 1 and 720, "
+        f"not {SUBJECT_ACCESS_EXPORT_TTL_HOURS}"
     )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -256,6 +317,53 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Log-in protection (django-axes): failed passwords on the log-in page, the admin's log-in and
+# every re-authentication (sign-off, role changes) count against the username from one
+# address; at the limit both are locked out for the cool-off. `manage.py axes_reset_username`
+# or the admin ("Access attempts") unlocks.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "portal.security.locked_out"  # templates/registration/locked_out.html
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_VERBOSE = False
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive.")
+
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request and SESSION_MAX_AGE seconds
+# after log-in, whichever comes first (portal.security.IdleSessionMiddleware).
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE", 12 * 60 * 60)
+if SESSION_IDLE_TIMEOUT < 60 or SESSION_COOKIE_AGE < SESSION_IDLE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_TIMEOUT must be at least 60 seconds and SESSION_MAX_AGE at least as long."
+    )
+
+# Two-factor (django-otp, TOTP): staff of a centre that sets Centre.require_staff_2fa must use
+# it; superusers (platform operators) must whenever ADMIN_REQUIRE_2FA is on (the default).
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Competence Portfolio")
+
+# Content-Security-Policy (django-csp 4): scripts and styles from our own static files only;
+# no inline script, no inline style attributes, no plug-ins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
