@@ -17,6 +17,7 @@ from assessments import services as assessment_services
 from assessments.errors import NotPermittedError, WrongStateError
 from assessments.models import CriterionJudgement, Enrolment, RecordEntry
 from evidence.models import EvidenceFile, EvidenceItem, Mapping
+from evidence.services import scan_refusal
 from review.selectors import equivalent_targets, target_enrolment
 from review.status import BACKING
 from standards.models import Criterion
@@ -67,6 +68,8 @@ def evidence_accept(*, item: EvidenceItem, assessor: Any, feedback: str = "") ->
     fresh = _fresh_item(item, assessor)
     if fresh.status != EvidenceItem.Status.SUBMITTED:
         raise WrongStateError(f"{fresh.reference} is not awaiting review.")
+    if refusal := scan_refusal(fresh):
+        raise WrongStateError(refusal)
     fresh.status = EvidenceItem.Status.ACCEPTED
     fresh.full_clean()
     fresh.save()

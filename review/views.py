@@ -27,6 +27,7 @@ from assessments.models import Enrolment, IqaSample, RecordEntry
 from assessments.services import enrolment_is_locked, open_sign_off
 from evidence.models import EvidenceItem, Mapping
 from evidence.selectors import criteria_by_group, item_files, item_mappings
+from evidence.services import scan_refusal
 from review import access, sampling, services
 from review import sign_off as sign_off_services
 from review.selectors import (
@@ -126,6 +127,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "methods": Mapping.Method.choices,
             "default_method": services.default_method(item),
             "can_act": can_act,
+            "scan_refusal": scan_refusal(item),
             "history": item_feedback(enrolment).get(item.pk),
             "decision_form": DecisionForm(),
             "breadcrumbs": [
@@ -422,6 +424,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
                 enrolment=enrolment,
                 assessor=request.user,
                 password=form.cleaned_data["password"],
+                request=request,
             )
         except ValidationError as error:
             form_error(form, error)
