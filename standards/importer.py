@@ -23,6 +23,17 @@ from django.db.models import Q
 from standards.models import Criterion, CriterionGroup, Kind, Standard, TextStatus
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: The format nests four deep (list > object > fields > natural key); anything past this is
+#: refused before parsing, so no input can exhaust the parser's recursion.
+MAX_DEPTH = 20
+MAX_OBJECTS = 50_000
+#: A standard has tens to a few hundred criteria; orders are positions, not identifiers.
+MAX_ORDER = 10_000
+MAX_NUMBER_DIGITS = 20
+#: Problems reported at most; a file with more is summarised after these.
+MAX_PROBLEMS = 200
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 #: Slugs that would clash with the standards app's own URLs.
 RESERVED_SLUGS = frozenset({"search", "import", "corrections", "criteria"})
 
@@ -142,6 +153,8 @@ def _check_value(model: str, name: str, rule: str, value: Any) -> str | None:
     if rule == "order":
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             return f"{said} must be a whole number of 1 or more"
+        if value > MAX_ORDER:
+            return f"{said} is {value}; orders run 1, 2, 3… up to at most {MAX_ORDER:,}"
         return None
     if rule == "standard_key":
         if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)):
@@ -155,6 +168,7 @@ def _check_value(model: str, name: str, rule: str, value: Any) -> str | None:
             and value[1] in Kind.values
             and isinstance(value[2], int)
             and not isinstance(value[2], bool)
+            and 1 <= value[2] <= MAX_ORDER
         )
         if not ok:
             return (
@@ -176,11 +190,49 @@ def parse_json(data: bytes) -> tuple[Any, list[Problem]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return None, [Problem("file", f"byte {error.start} is not UTF-8; save the file as UTF-8")]
+    depth = nesting_depth(text)
+    if depth > MAX_DEPTH:
+        return None, [
+            Problem(
+                "file",
+                f"values are nested {depth} levels deep; at most {MAX_DEPTH} are allowed "
+                "(the format needs 4)",
+            )
+        ]
     try:
-        return json.loads(text), []
+        return json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant), []
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         return None, [Problem(where, f"JSON syntax error: {error.msg}")]
+    except ValueError as error:  # from _bounded_int and _no_constant
+        return None, [Problem("file", str(error))]
+    except RecursionError:  # pragma: no cover - nesting_depth refuses deep input first
+        return None, [Problem("file", f"values are nested more than {MAX_DEPTH} levels deep")]
+
+
+def nesting_depth(text: str) -> int:
+    """How deeply arrays and objects nest, counted without parsing (strings are skipped)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueError(
+            f"the number {digits[:12]}… has {len(digits)} digits; numbers in a standards file "
+            f"have at most {MAX_NUMBER_DIGITS}"
+        )
+    return int(digits)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number; give a whole number")
 
 
 def validate(document: Any) -> tuple[Parsed, list[Problem]]:
@@ -189,6 +241,35 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
     parsed = Parsed()
     if not isinstance(document, list):
         return parsed, [Problem("file", "the top level must be a list of objects, [ ... ]")]
+    if len(document) > MAX_OBJECTS:
+        return parsed, [
+            Problem(
+                "file",
+                f"the file holds {len(document):,} objects; at most {MAX_OBJECTS:,} can be "
+                "imported at once",
+            )
+        ]
+    parsed, problems = _validate(document)
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        problems = [
+            *problems[:MAX_PROBLEMS],
+            Problem("file", f"{more:,} more problems not listed; fix these first"),
+        ]
+    return parsed, problems
+
+
+def _key(value: Any) -> Any:
+    """A value usable in a set or as a dict key: scalars as they are, anything else by its
+    type name, so a list where a slug belongs is reported rather than crashing the check."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return f"<{type(value).__name__}>"
+
+
+def _validate(document: list[Any]) -> tuple[Parsed, list[Problem]]:
+    problems: list[Problem] = []
+    parsed = Parsed()
 
     # Pass 1: the shape of each object and its own fields. Slugs and group keys declared by
     # objects with other problems are remembered, so references to them are not reported twice.
@@ -212,6 +293,11 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
         if "model" not in obj:
             problems.append(Problem(where, 'key "model" is missing'))
             continue
+        if not isinstance(model, str):
+            problems.append(
+                Problem(where, 'key "model" must be a string such as "standards.standard"')
+            )
+            continue
         if model not in MODELS:
             problems.append(
                 Problem(where, f'unknown model "{model}"; expected one of {", ".join(MODELS)}')
@@ -228,10 +314,16 @@ def validate(document: Any) -> tuple[Parsed, list[Problem]]:
         if model == STANDARD and isinstance(fields.get("slug"), str):
             declared_slugs.add(fields["slug"])
         if model == GROUP and isinstance(fields.get("standard"), list):
-            declared_groups.add((*fields["standard"][:1], fields.get("kind"), fields.get("order")))
+            declared_groups.add(
+                (
+                    *(_key(v) for v in fields["standard"][:1]),
+                    _key(fields.get("kind")),
+                    _key(fields.get("order")),
+                )
+            )
         if model in (GROUP, CRITERION) and isinstance(fields.get("standard"), list):
-            slug = fields["standard"][0] if fields["standard"] else None
-            declared_orders[(model, slug, fields.get("kind"))].add(fields.get("order"))
+            slug = _key(fields["standard"][0]) if fields["standard"] else None
+            declared_orders[(model, slug, _key(fields.get("kind")))].add(_key(fields.get("order")))
         for name in sorted(set(fields) - set(rules)):
             problems.append(Problem(where, f'unknown field "{name}"'))
         for name, (required, rule) in rules.items():
@@ -413,7 +505,8 @@ def _order_problems(
         else:
             seen[order] = index
     if seen:
-        missing = sorted(set(range(1, max(seen) + 1)) - set(seen) - declared)
+        # Orders were checked to be at most MAX_ORDER, so this range is bounded.
+        missing = sorted(set(range(1, min(max(seen), MAX_ORDER) + 1)) - set(seen) - declared)
         if missing:
             listed = ", ".join(str(n) for n in missing[:10]) + ("…" if len(missing) > 10 else "")
             problems.append(

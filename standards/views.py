@@ -258,4 +258,5 @@ def standard_import(request: HttpRequest) -> HttpResponse:
             "problems": problems,
             "breadcrumbs": _crumbs(("Import", None)),
         },
+        status=400 if request.method == "POST" else 200,
     )

@@ -36,7 +36,7 @@ def test_problems_are_listed_with_locations_and_nothing_imported(people) -> None
     doc[4]["fields"]["text"] = 7
     doc[7]["fields"]["kind"] = "performance"
     response = people.client_for(people.admin).post(URL, {"file": upload(json.dumps(doc).encode())})
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.text
     assert "Problems in the file (2)" in html
     assert (
@@ -58,7 +58,7 @@ def test_json_syntax_error(people) -> None:
 def test_too_large_file(people) -> None:
     big = upload(b" " * (MAX_FILE_BYTES + 1))
     response = people.client_for(people.admin).post(URL, {"file": big})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The file is 5.0 MB; at most 5 MB can be imported at once." in response.text
 
 

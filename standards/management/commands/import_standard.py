@@ -32,14 +32,18 @@ class Command(BaseCommand):
         try:
             size = file.stat().st_size
         except OSError as error:
-            raise CommandError(f"Cannot read {file}: {error.strerror}.") from error
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         if size > MAX_FILE_BYTES:
             raise CommandError(
                 f"{file}: the file is {size / (1024 * 1024):.1f} MB; at most 5 MB can be "
                 "imported at once. Nothing was imported."
             )
         try:
-            result = standards_import(data=file.read_bytes(), replace=replace)
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
+        try:
+            result = standards_import(data=data, replace=replace)
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(f"{file}: {problem}")
