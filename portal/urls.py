@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("review.urls")),
     path("assessments/", include("assessments.urls")),
     path("portfolio/", include("portal.portfolio.urls")),
+    path("", include("portal.privacy.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

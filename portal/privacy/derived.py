@@ -1,0 +1,75 @@
+"""Purge of derived copies: stored files made from evidence that outlive their source.
+
+Thumbnails (``evidence/thumbnails/``) belong to one evidence file row; the portfolio's
+downscaled images (``portfolio-cache/<sha256>.jpg``) to every evidence file with that hash.
+A copy whose source row is gone, or whose source file is no longer in the storage, is
+removed; so are subject access ZIPs past their expiry. Listing the storage is one pass per
+folder; the sets compared hold names and hashes, not file contents.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.core.files.storage import Storage
+
+from evidence.models import EvidenceFile, private_storage
+from portal.portfolio.render import IMAGE_CACHE
+from portal.privacy.subject_access import subject_exports_prune
+
+logger = logging.getLogger(__name__)
+THUMBNAILS = "evidence/thumbnails"
+
+
+@dataclass
+class PurgeReport:
+    thumbnails: list[str] = field(default_factory=list)
+    cached_images: list[str] = field(default_factory=list)
+    subject_exports: int = 0
+
+    @property
+    def removed(self) -> int:
+        return len(self.thumbnails) + len(self.cached_images)
+
+
+def _files_in(storage: Storage, folder: str) -> list[str]:
+    try:
+        _dirs, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return [f"{folder}/{name}" for name in files]
+
+
+def derived_purge(*, dry_run: bool = False) -> PurgeReport:
+    storage = private_storage()
+    report = PurgeReport()
+    live_thumbnails: set[str] = set()
+    live_hashes: set[str] = set()
+    orphaned_rows: list[int] = []
+    for pk, name, thumbnail, digest in EvidenceFile.objects.values_list(
+        "pk", "file", "thumbnail", "sha256"
+    ).iterator():
+        if storage.exists(name):
+            live_hashes.add(digest)
+            if thumbnail:
+                live_thumbnails.add(thumbnail)
+        elif thumbnail:
+            orphaned_rows.append(pk)
+    report.thumbnails = sorted(set(_files_in(storage, THUMBNAILS)) - live_thumbnails)
+    report.cached_images = sorted(
+        name
+        for name in _files_in(storage, IMAGE_CACHE)
+        if name.removeprefix(f"{IMAGE_CACHE}/").removesuffix(".jpg") not in live_hashes
+    )
+    if dry_run:
+        return report
+    for name in [*report.thumbnails, *report.cached_images]:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Could not remove derived copy %s", name)
+    if orphaned_rows:
+        EvidenceFile.objects.filter(pk__in=orphaned_rows).update(thumbnail=None)
+    report.subject_exports = subject_exports_prune()
+    return report

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from portal.privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("privacy/", views.privacy_notice, name="notice"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("centre/data-protection/", views.data_protection, name="data_protection"),
+    path(
+        "centre/data-protection/subject-access/<int:pk>/",
+        views.subject_export_detail,
+        name="subject_export_detail",
+    ),
+    path(
+        "centre/data-protection/subject-access/<int:pk>/status/",
+        views.subject_export_status,
+        name="subject_export_status",
+    ),
+    path(
+        "centre/data-protection/subject-access/<int:pk>/download/",
+        views.subject_export_download,
+        name="subject_export_download",
+    ),
+    path("centre/data-protection/retention/", views.retention_report, name="retention"),
+    path("centre/people/<int:pk>/erase/", views.learner_erase, name="erase"),
+]
