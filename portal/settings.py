@@ -8,9 +8,8 @@ Production sets ``DEBUG=0`` and must then supply ``SECRET_KEY`` and ``ALLOWED_HO
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -107,17 +106,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "portal.security.IdleSessionMiddleware",
     "portal.accounts.two_factor.TwoFactorMiddleware",
     "portal.security.PrivateCacheMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.CentreTimezoneMiddleware",
     # Last, so it turns a lock-out flagged anywhere below into the locked-out page.
@@ -330,7 +329,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 AXES_VERBOSE = False
-if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= timedelta(0):
+if AXES_FAILURE_LIMIT < 1 or timedelta(0) >= AXES_COOLOFF_TIME:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive.")
 
 # Sessions end after SESSION_IDLE_TIMEOUT seconds without a request and SESSION_MAX_AGE seconds

@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from assessments.errors import IncompleteError, NotPermittedError, WrongStateError
 from assessments.models import Enrolment, RecordEntry, UnitSignOff
+from assessments.reauth import password_confirms
 from assessments.services import ensure_unlocked, open_sign_off, record_append
 from evidence.models import EvidenceFile
 from review.selectors import enrolment_grid, iqa_referrals
@@ -67,14 +69,22 @@ def unmet_message(unmet: list[str]) -> str:
     return f"The unit is not complete: {named}{more} not yet met."
 
 
-@transaction.atomic
-def unit_sign_off(*, enrolment: Enrolment, assessor: Any, password: str) -> UnitSignOff:
+def unit_sign_off(
+    *, enrolment: Enrolment, assessor: Any, password: str, request: HttpRequest | None = None
+) -> UnitSignOff:
     """Sign the unit off when every criterion and knowledge item is met (``review.status``),
-    with the assessor's password as their signature."""
+    with the assessor's password as their signature. Through a request, a wrong password
+    counts towards the log-in lock-out (``assessments.reauth``); it is checked before the
+    transaction so that the count survives the refusal."""
     if enrolment.assessor_id is None or enrolment.assessor_id != assessor.pk:
         raise NotPermittedError("Only the learner's assessor may sign the unit off.")
-    if not assessor.check_password(password):
+    if not password_confirms(request=request, user=assessor, password=password):
         raise WrongStateError({"password": "That is not your password."})
+    return _sign_off(enrolment=enrolment, assessor=assessor)
+
+
+@transaction.atomic
+def _sign_off(*, enrolment: Enrolment, assessor: Any) -> UnitSignOff:
     ensure_unlocked(enrolment)
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise WrongStateError("Only an active enrolment can be signed off.")

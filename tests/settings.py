@@ -25,3 +25,9 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+# Superusers' two-factor log-in is on in production; the admin's own tests log in with
+# force_login. tests/portal/test_login_protection.py turns it on to test it.
+ADMIN_REQUIRE_2FA = False
+# django-axes needs a request on every authenticate(); the test client's login() has none.
+# The lock-out tests turn it on (override_settings(AXES_ENABLED=True)) and log in by POST.
+AXES_ENABLED = False

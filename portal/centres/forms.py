@@ -43,6 +43,13 @@ class PersonForm(forms.ModelForm):
         if not creating:
             del self.fields["initial_password"]
             self.fields["username"].disabled = True
+            self.fields["your_password"] = forms.CharField(
+                required=False,
+                label="Your password",
+                strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                help_text="Needed only to change roles: type your own password again.",
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -30,6 +30,14 @@ class Centre(models.Model):
             "or withdrawn) before a centre admin may erase it."
         ),
     )
+    require_staff_2fa = models.BooleanField(
+        "require two-factor log-in for staff",
+        default=False,
+        help_text=(
+            "Assessors, IQAs and centre admins of this centre must set up an authenticator "
+            "app and give its code at every log-in."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

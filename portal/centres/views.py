@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.access import get_enrolment_for
 from assessments.models import Enrolment
+from assessments.reauth import password_confirms
 from portal.centres import services
 from portal.centres.access import get_person_for_admin, people_of, require_centre_admin
 from portal.centres.forms import EnrolmentForm, PeopleFilterForm, PersonForm
@@ -142,10 +143,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _centre, person = get_person_for_admin(request.user, pk)
+    roles_before = {field: getattr(person, field) for field in services.ROLE_FIELDS}
     form = PersonForm(request.POST or None, instance=person, creating=False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            if _roles(data) != roles_before and not password_confirms(
+                request=request, user=request.user, password=data["your_password"]
+            ):
+                # Counted by django-axes like a failed log-in, outside the update's transaction.
+                raise ValidationError(
+                    {"your_password": "To change roles, type your own password correctly."}
+                )
             services.person_update(
                 person=person,
                 acting=request.user,

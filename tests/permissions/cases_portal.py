@@ -111,4 +111,21 @@ CASES = [
         anonymous=200,
     ),
     Case("password_reset_complete", ANYONE, anonymous=200),
+    # Two-factor pages: nobody in the fixture's centres must use it, so the setup page sends
+    # them home and the verification page (no device) to setup. Tested in
+    # tests/portal/test_two_factor.py with a centre that requires it.
+    Case("two_factor_setup", dict.fromkeys(ANYONE, 302)),
+    Case(
+        "two_factor_setup",
+        dict.fromkeys(ANYONE, 302),
+        method="post",
+        data=lambda p: {"token": "123456"},
+    ),
+    Case("two_factor_verify", dict.fromkeys(ANYONE, 302)),
+    Case(
+        "two_factor_verify",
+        dict.fromkeys(ANYONE, 302),
+        method="post",
+        data=lambda p: {"token": "123456"},
+    ),
 ]

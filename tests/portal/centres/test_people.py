@@ -119,7 +119,13 @@ def test_edit_roles(people) -> None:
     client = people.client_for(people.admin)
     response = client.post(
         reverse("centres:person_edit", args=[people.assessor.pk]),
-        {"full_name": "Bob B", "email": "bob@example.org", "is_assessor": "on", "is_iqa": "on"},
+        {
+            "full_name": "Bob B",
+            "email": "bob@example.org",
+            "is_assessor": "on",
+            "is_iqa": "on",
+            "your_password": "password",
+        },
     )
     assert response.status_code == 302
     people.assessor.refresh_from_db()
@@ -129,7 +135,7 @@ def test_edit_roles(people) -> None:
 def test_admin_cannot_drop_own_admin_role(people) -> None:
     response = people.client_for(people.admin).post(
         reverse("centres:person_edit", args=[people.admin.pk]),
-        {"full_name": "Dave", "email": "", "is_learner": "on"},
+        {"full_name": "Dave", "email": "", "is_learner": "on", "your_password": "password"},
     )
     assert response.status_code == 200
     assert "You cannot remove your own centre admin role." in response.content.decode()
