@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from assessments.models import Enrolment
 from portal.accounts.models import User
@@ -80,6 +82,10 @@ class VerifyForm(forms.Form):
 
     def clean_pdf(self) -> Any:
         upload = self.cleaned_data["pdf"]
-        if upload.size > 2 * 1024 * 1024 * 1024:
-            raise forms.ValidationError("That file is too large to be a portfolio.")
+        limit = settings.PORTFOLIO_VERIFY_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"That file is larger than {filesizeformat(limit)}, the most this page checks; "
+                "give the centre the verification code printed in the PDF instead."
+            )
         return upload

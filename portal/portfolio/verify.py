@@ -21,11 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import pikepdf
+from django.conf import settings
 
 from assessments.models import RecordEntry
+from evidence.filetypes import StreamTooLarge, read_pdf_stream
 from evidence.models import EvidenceFile
 from portal.portfolio.models import PortfolioDocument
 from portal.portfolio.render import KEYWORD_PREFIX, MANIFEST_NAME
+from standards.importer import nesting_depth
+
+#: Our manifests nest four levels (object > files list > file object > values).
+MANIFEST_MAX_DEPTH = 10
 
 
 @dataclass
@@ -67,14 +73,30 @@ def read_embedded(source: bytes | Path) -> tuple[str, dict[str, Any] | None]:
             if word.startswith(KEYWORD_PREFIX):
                 code = word.removeprefix(KEYWORD_PREFIX)
         if MANIFEST_NAME in pdf.attachments:
-            raw = pdf.attachments[MANIFEST_NAME].get_file().read_bytes()
-            try:
-                manifest = json.loads(raw)
-            except ValueError:
-                manifest = None
+            manifest = _read_manifest(pdf.attachments[MANIFEST_NAME].get_file().obj)
     if manifest and not code:
-        code = str(manifest.get("verification_code", ""))
+        code = str(manifest.get("verification_code", ""))[:100]
     return code, manifest
+
+
+def _read_manifest(stream: pikepdf.Stream) -> dict[str, Any] | None:
+    """The embedded manifest if it is a JSON object of bounded size and depth, else None.
+
+    Its declared and inflated sizes are capped (``read_pdf_stream``), and its nesting is
+    measured before parsing, so a small PDF cannot make the server inflate or recurse far.
+    """
+    try:
+        raw = read_pdf_stream(stream, settings.PORTFOLIO_MANIFEST_MAX_BYTES)
+        text = raw.decode("utf-8")
+    except (StreamTooLarge, UnicodeDecodeError, pikepdf.PdfError):
+        return None
+    if nesting_depth(text) > MANIFEST_MAX_DEPTH:
+        return None
+    try:
+        manifest = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def _sha256(source: bytes | Path) -> str:
@@ -92,7 +114,7 @@ def verify_pdf(source: bytes | Path) -> Verification:
     result = Verification(sha256=_sha256(source))
     try:
         code, embedded = read_embedded(source)
-    except pikepdf.PdfError:
+    except (pikepdf.PdfError, ValueError, RecursionError):
         result.problems.append("the file is not a readable PDF.")
         return result
     result.code = code

@@ -152,4 +152,5 @@ def verify(request: HttpRequest) -> HttpResponse:
         request,
         "portfolio/verify.html",
         {"form": form, "result": result, "breadcrumbs": [("Verify a portfolio", None)]},
+        status=400 if form.errors else 200,
     )
