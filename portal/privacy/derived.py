@@ -3,16 +3,19 @@
 Thumbnails (``evidence/thumbnails/``) belong to one evidence file row; the portfolio's
 downscaled images (``portfolio-cache/<sha256>.jpg``) to every evidence file with that hash.
 A copy whose source row is gone, or whose source file is no longer in the storage, is
-removed; so are subject access ZIPs past their expiry. Listing the storage is one pass per
+removed (once it is an hour old, so a copy whose row is still being written is not raced);
+so are subject access ZIPs past their expiry. Listing the storage is one pass per
 folder; the sets compared hold names and hashes, not file contents.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass, field
 
 from django.core.files.storage import Storage
+from django.utils import timezone
 
 from evidence.models import EvidenceFile, private_storage
 from portal.portfolio.render import IMAGE_CACHE
@@ -20,6 +23,9 @@ from portal.privacy.subject_access import subject_exports_prune
 
 logger = logging.getLogger(__name__)
 THUMBNAILS = "evidence/thumbnails"
+# An upload stores its thumbnail a moment before its row commits: copies younger than this
+# are left for the next run rather than raced.
+GRACE = datetime.timedelta(hours=1)
 
 
 @dataclass
@@ -33,16 +39,18 @@ class PurgeReport:
         return len(self.thumbnails) + len(self.cached_images)
 
 
-def _files_in(storage: Storage, folder: str) -> list[str]:
+def _files_in(storage: Storage, folder: str, before: datetime.datetime) -> list[str]:
     try:
         _dirs, files = storage.listdir(folder)
     except FileNotFoundError:
         return []
-    return [f"{folder}/{name}" for name in files]
+    names = [f"{folder}/{name}" for name in files]
+    return [name for name in names if storage.get_modified_time(name) < before]
 
 
-def derived_purge(*, dry_run: bool = False) -> PurgeReport:
+def derived_purge(*, dry_run: bool = False, grace: datetime.timedelta = GRACE) -> PurgeReport:
     storage = private_storage()
+    before = timezone.now() - grace
     report = PurgeReport()
     live_thumbnails: set[str] = set()
     live_hashes: set[str] = set()
@@ -56,10 +64,10 @@ def derived_purge(*, dry_run: bool = False) -> PurgeReport:
                 live_thumbnails.add(thumbnail)
         elif thumbnail:
             orphaned_rows.append(pk)
-    report.thumbnails = sorted(set(_files_in(storage, THUMBNAILS)) - live_thumbnails)
+    report.thumbnails = sorted(set(_files_in(storage, THUMBNAILS, before)) - live_thumbnails)
     report.cached_images = sorted(
         name
-        for name in _files_in(storage, IMAGE_CACHE)
+        for name in _files_in(storage, IMAGE_CACHE, before)
         if name.removeprefix(f"{IMAGE_CACHE}/").removesuffix(".jpg") not in live_hashes
     )
     if dry_run:

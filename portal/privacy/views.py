@@ -39,7 +39,7 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 @require_http_methods(["GET", "POST"])
 def data_protection(request: HttpRequest) -> HttpResponse:
     centre = require_centre_admin(request.user)
-    form = SubjectAccessForm(request.POST or None, centre=centre)
+    form = SubjectAccessForm(request.POST if request.method == "POST" else None, centre=centre)
     if request.method == "POST" and form.is_valid():
         try:
             export = subject_access.subject_export_request(
@@ -136,7 +136,7 @@ def retention_report(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def learner_erase(request: HttpRequest, pk: int) -> HttpResponse:
     centre, person = get_person_for_admin(request.user, pk)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             count = erasure.learner_erase(learner=person, centre=centre, acting=request.user)
