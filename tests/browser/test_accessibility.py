@@ -79,6 +79,11 @@ PAGES: list[tuple[str, str, Kwargs]] = [
     ("learner", "portfolio:exports", NONE),
     ("admin", "portfolio:export_cohort", NONE),
     ("eqa", "portfolio:verify", NONE),
+    ("anonymous", "privacy:notice", NONE),
+    ("anonymous", "privacy:accessibility", NONE),
+    ("admin", "privacy:data_protection", NONE),
+    ("admin", "privacy:retention", NONE),
+    ("admin", "privacy:erase", lambda p: {"pk": p.other_learner.pk}),
 ]
 PHONE_ROLES = {"anonymous", "learner"}
 
