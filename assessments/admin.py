@@ -9,11 +9,12 @@ recorded, so it cannot be changed here either.
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Model, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from assessments.models import (
     CriterionJudgement,
@@ -104,6 +105,29 @@ class RecordedAdmin(admin.ModelAdmin):
                 }
             )
         return fields
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """A save the form's own checks let through but the database refuses (two operators
+        activating the same enrolment at once) is rolled back and reported, not a 500."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            constraint = next(
+                (c for c in self.model._meta.constraints if c.name in str(error)), None
+            )
+            reason = (
+                constraint.get_violation_error_message()
+                if constraint is not None
+                else "it conflicts with another record"
+            )
+            self.message_user(request, f"Nothing was saved: {reason}", level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         old = self.model._default_manager.filter(pk=obj.pk).first() if change else None

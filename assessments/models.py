@@ -62,11 +62,16 @@ class Enrolment(models.Model):
             models.CheckConstraint(
                 condition=Q(target_end_date__gte=F("start_date")),
                 name="enrolment_end_after_start",
+                violation_error_message="The target end date must not be before the start date.",
             ),
             models.UniqueConstraint(
                 fields=["learner", "standard"],
                 condition=Q(status="active"),
                 name="enrolment_one_active_per_standard",
+                violation_error_message=(
+                    "This learner already has an active enrolment on this standard; complete "
+                    "or withdraw that one first."
+                ),
             ),
         ]
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -115,7 +116,7 @@ def enrolment_create(
         target_end_date=target_end_date,
     )
     enrolment.full_clean()
-    enrolment.save()
+    _save_enrolment(enrolment)
     return enrolment
 
 
@@ -137,8 +138,21 @@ def enrolment_update(*, enrolment: Enrolment, **changes: Any) -> Enrolment:
     elif is_active:
         enrolment.ended_on = None
     enrolment.full_clean()
-    enrolment.save()
+    _save_enrolment(enrolment)
     return enrolment
+
+
+def _save_enrolment(enrolment: Enrolment) -> None:
+    """Save; a constraint full_clean() could not see (another admin's save in between) is
+    the same form error full_clean() would have given, not a 500."""
+    try:
+        with transaction.atomic():
+            enrolment.save()
+    except IntegrityError as error:
+        for constraint in Enrolment._meta.constraints:
+            if constraint.name in str(error):
+                raise ValidationError(constraint.get_violation_error_message()) from None
+        raise
 
 
 @transaction.atomic
