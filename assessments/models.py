@@ -212,6 +212,8 @@ class RecordEntry(models.Model):
         REOPENED = "reopened", "Unit reopened"
         ADMIN_CHANGE = "admin_change", "Changed in the admin site"
         LEARNER_ERASED = "learner_erased", "Learner's personal data erased"
+        PLAN_DRAFTED = "plan_drafted", "Assessment plan drafted"
+        PLAN_SIGNED = "plan_signed", "Assessment plan signed"
 
     centre = models.ForeignKey(
         "centres.Centre", on_delete=models.PROTECT, related_name="record_entries"
