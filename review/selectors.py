@@ -77,6 +77,18 @@ class Row:
         return sorted(self.cells.values(), key=lambda c: (not c.own, c.standard_code, c.item_id))
 
     @property
+    def met_by(self) -> str:
+        """The default rationale for judging the row met: its backing evidence and methods,
+        e.g. "Met by E1 (observation), E4 (product)."."""
+        backing = [
+            f"{cell.reference}{'' if cell.own else f' of {cell.standard_code}'}"
+            + (f" ({cell.method_label.lower()})" if cell.method_label else "")
+            for cell in self.mapped
+            if cell.backs
+        ]
+        return f"Met by {', '.join(backing)}." if backing else ""
+
+    @property
     def status(self) -> CriterionStatus:
         return criterion_status(
             judged_met=self.judgement.met if self.judgement else None,

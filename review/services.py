@@ -18,8 +18,8 @@ from assessments.errors import NotPermittedError, WrongStateError
 from assessments.models import CriterionJudgement, Enrolment, RecordEntry
 from evidence.models import EvidenceFile, EvidenceItem, Mapping
 from evidence.services import scan_refusal
-from review.selectors import equivalent_targets, target_enrolment
-from review.status import BACKING
+from review.selectors import enrolment_grid, equivalent_targets, target_enrolment
+from review.status import BACKING, CriterionStatus
 from standards.models import Criterion
 
 Action = RecordEntry.Action
@@ -252,3 +252,51 @@ def criterion_judge(
     return assessment_services.judgement_record(
         enrolment=enrolment, criterion=criterion, assessor=assessor, met=met, rationale=rationale
     )
+
+
+@transaction.atomic
+def criteria_judge_backed(
+    *, enrolment: Enrolment, assessor: Any, criteria: list[Criterion], rationale: str = ""
+) -> list[CriterionJudgement]:
+    """Judge met, at once, every given criterion whose status is "evidence accepted, awaiting
+    judgement" (``review.status``): with ``rationale`` when given, else each criterion's own
+    "Met by E… (method)". Criteria in any other status are left as they are."""
+    require_assessor(enrolment, assessor)
+    assessment_services.ensure_unlocked(enrolment)
+    wanted = {c.pk for c in criteria}
+    rows = [
+        row
+        for row in enrolment_grid(enrolment).rows
+        if row.criterion.pk in wanted and row.status == CriterionStatus.BACKED
+    ]
+    return [
+        criterion_judge(
+            enrolment=enrolment,
+            criterion=row.criterion,
+            assessor=assessor,
+            met=True,
+            rationale=rationale.strip() or row.met_by,
+        )
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def mappings_confirm_proposed(
+    *, item: EvidenceItem, assessor: Any, method: str = ""
+) -> list[Mapping]:
+    """Confirm every mapping the learner proposed for the item, in one step."""
+    proposals = list(Mapping.objects.filter(item=item, confirmed=False).select_related("criterion"))
+    return [
+        mapping_add(item=item, criterion=proposal.criterion, assessor=assessor, method=method)
+        for proposal in proposals
+    ]
+
+
+@transaction.atomic
+def evidence_accept_and_confirm(
+    *, item: EvidenceItem, assessor: Any, feedback: str = ""
+) -> EvidenceItem:
+    """Confirm the learner's proposed mappings and accept the item: one decision."""
+    mappings_confirm_proposed(item=item, assessor=assessor)
+    return evidence_accept(item=item, assessor=assessor, feedback=feedback)

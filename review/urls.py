@@ -11,6 +11,11 @@ urlpatterns = [
     path("evidence/<int:pk>/review/", views.review, name="review"),
     path("evidence/<int:pk>/review/decide/", views.review_decide, name="review_decide"),
     path("evidence/<int:pk>/review/mappings/", views.review_mapping, name="review_mapping"),
+    path(
+        "evidence/<int:pk>/review/confirm-all/",
+        views.review_confirm_all,
+        name="review_confirm_all",
+    ),
     path("evidence/enrolments/<int:pk>/grid/", views.grid, name="grid"),
     path(
         "evidence/enrolments/<int:pk>/grid/<int:item_pk>/<int:criterion_pk>/",
@@ -27,6 +32,12 @@ urlpatterns = [
         views.judge,
         name="judge",
     ),
+    path(
+        "evidence/enrolments/<int:pk>/criteria/<int:criterion_pk>/judge-met/",
+        views.judge_met,
+        name="judge_met",
+    ),
+    path("evidence/enrolments/<int:pk>/judge-backed/", views.judge_backed, name="judge_backed"),
     path("evidence/enrolments/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
     path("assessments/enrolments/<int:pk>/countersign/", views.countersign, name="countersign"),
     path("assessments/enrolments/<int:pk>/reopen/", views.reopen, name="reopen"),

@@ -26,7 +26,7 @@ from assessments.errors import error_text, form_error
 from assessments.models import Enrolment, IqaSample, RecordEntry
 from assessments.services import enrolment_is_locked, open_sign_off
 from evidence.models import EvidenceItem, Mapping
-from evidence.selectors import criteria_by_group, item_files, item_mappings
+from evidence.selectors import awaiting_review_for, criteria_by_group, item_files, item_mappings
 from evidence.services import scan_refusal
 from review import access, sampling, services
 from review import sign_off as sign_off_services
@@ -37,15 +37,22 @@ from review.selectors import (
     iqa_referrals,
     item_feedback,
 )
-from review.status import state_of
+from review.status import CriterionStatus, state_of
 from standards.models import Criterion
 
 GRID_COLUMNS = 12
+RATIONALE_MAX = 2000
 PAGE_SIZE = 25
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("refer", "Refer back")])
+    decision = forms.ChoiceField(
+        choices=[
+            ("accept", "Accept"),
+            ("accept_confirm", "Confirm the proposed mappings and accept"),
+            ("refer", "Refer back"),
+        ]
+    )
     feedback = forms.CharField(
         label="Feedback to the learner",
         required=False,
@@ -86,6 +93,16 @@ class JudgementForm(forms.Form):
     )
 
 
+class BulkJudgementForm(forms.Form):
+    rationale = forms.CharField(
+        label="One rationale for all (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Leave it blank to record each criterion's own “Met by E… (method)”.",
+    )
+
+
 class SignOffForm(forms.Form):
     password = forms.CharField(
         label="Your password",
@@ -123,6 +140,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolment": enrolment,
             "files": item_files(item),
             "mappings": mappings,
+            "proposed_count": sum(not m.confirmed for m in mappings),
             "unmapped_groups": [(g, cs) for g, cs in groups if cs],
             "methods": Mapping.Method.choices,
             "default_method": services.default_method(item),
@@ -151,15 +169,53 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose accept or refer back.")
         return redirect("review:review", pk=item.pk)
     feedback = form.cleaned_data["feedback"]
+    decision = form.cleaned_data["decision"]
     try:
-        if form.cleaned_data["decision"] == "accept":
+        if decision == "accept":
             services.evidence_accept(item=item, assessor=request.user, feedback=feedback)
             messages.success(request, f"{item.reference} accepted.")
+        elif decision == "accept_confirm":
+            confirmed = Mapping.objects.filter(item=item, confirmed=False).count()
+            services.evidence_accept_and_confirm(
+                item=item, assessor=request.user, feedback=feedback
+            )
+            messages.success(
+                request,
+                f"{item.reference} accepted, with {confirmed} proposed "
+                f"mapping{'s' if confirmed != 1 else ''} confirmed.",
+            )
         else:
             services.evidence_refer(item=item, assessor=request.user, feedback=feedback)
             messages.success(request, f"{item.reference} referred back to the learner.")
     except ValidationError as error:
         messages.error(request, error_text(error))
+        return redirect("review:review", pk=item.pk)
+    return _next_for_review(request, item)
+
+
+def _next_for_review(request: HttpRequest, item: EvidenceItem) -> HttpResponse:
+    """After a decision the assessor lands on the next item awaiting their review (oldest
+    first), or on the learner's grid when none is left."""
+    following = awaiting_review_for(request.user).exclude(pk=item.pk).first()
+    if following is None:
+        messages.info(request, "Nothing else is awaiting your review.")
+        return redirect("review:grid", pk=item.enrolment_id)
+    messages.info(request, f"Next: {following.reference} of {following.enrolment.learner}.")
+    return redirect("review:review", pk=following.pk)
+
+
+@login_required
+@require_POST
+def review_confirm_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm every mapping the learner proposed for the item, in one action."""
+    item = access.item_for_review(request.user, pk, act=True)
+    try:
+        confirmed = services.mappings_confirm_proposed(item=item, assessor=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        refs = ", ".join(m.criterion.reference for m in confirmed) or "nothing"
+        messages.success(request, f"Confirmed the learner's mappings of {item.reference}: {refs}.")
     return redirect("review:review", pk=item.pk)
 
 
@@ -231,6 +287,8 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
     for row in data.rows:
         row.columns = [(item, row.cells.get(item.pk)) for item in columns]
         row.iqa_referrals = referrals.get(row.criterion.pk, [])
+    for group, rows in data.groups:
+        group.backed_count = sum(row.status == CriterionStatus.BACKED for row in rows)
     feedback = item_feedback(enrolment)
     referred = [
         (item, feedback.get(item.pk))
@@ -251,6 +309,8 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             and not data.unmet
             and bool(data.rows)
             and not any(key for key in referrals),
+            "backed_count": sum(group.backed_count for group, _rows in data.groups),
+            "sign_off_declaration": sign_off_services.sign_off_declaration(enrolment, request.user),
             "is_learner": is_learner,
             "is_assessor": is_assessor,
             "can_countersign": is_learner
@@ -362,6 +422,102 @@ def map_equivalents(request: HttpRequest, pk: int, item_pk: int, criterion_pk: i
     )
     response["HX-Trigger"] = json.dumps({"announce": text})
     return response
+
+
+@login_required
+@require_POST
+def judge_met(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
+    """One click in the grid's row: judge a backed criterion met, with the rationale as sent
+    (by default "Met by E… (method)"). An htmx request gets the row's cells back."""
+    enrolment = access.enrolment_for_assessor(request.user, pk)
+    criterion = get_object_or_404(Criterion, pk=criterion_pk, standard_id=enrolment.standard_id)
+    rationale = request.POST.get("rationale", "")[:RATIONALE_MAX]
+    note = ""
+    try:
+        services.criterion_judge(
+            enrolment=enrolment,
+            criterion=criterion,
+            assessor=request.user,
+            met=True,
+            rationale=rationale.strip() or grid_row(enrolment, criterion).met_by,
+        )
+    except ValidationError as error:
+        note = error_text(error)
+        announcement = note
+    else:
+        announcement = f"{criterion.reference} judged met."
+    if not request.headers.get("HX-Request"):
+        (messages.error if note else messages.success)(request, announcement)
+        return redirect(f"{reverse('review:grid', args=[enrolment.pk])}#row-{criterion.pk}")
+    response = render(
+        request,
+        "review/grid_row_state.html",
+        {
+            "row": grid_row(enrolment, criterion),
+            "enrolment": enrolment,
+            "can_map": True,
+            "oob": True,
+            "note": note,
+            "focus_after": True,
+        },
+    )
+    response["HX-Trigger"] = json.dumps({"announce": announcement})
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def judge_backed(request: HttpRequest, pk: int) -> HttpResponse:
+    """Judge every backed criterion of the unit (or of one group, ``?group=``) met at once,
+    after showing what will be judged."""
+    enrolment = access.enrolment_for_assessor(request.user, pk)
+    data = enrolment_grid(enrolment)
+    group_id = request.GET.get("group", "")
+    group = (
+        next((g for g, _rows in data.groups if str(g.pk) == group_id), None) if group_id else None
+    )
+    rows = [
+        row
+        for g, group_rows in data.groups
+        if group is None or g.pk == group.pk
+        for row in group_rows
+        if row.status == CriterionStatus.BACKED
+    ]
+    form = BulkJudgementForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            judged = services.criteria_judge_backed(
+                enrolment=enrolment,
+                assessor=request.user,
+                criteria=[row.criterion for row in rows],
+                rationale=form.cleaned_data["rationale"],
+            )
+        except ValidationError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, f"{len(judged)} criteri{'on' if len(judged) == 1 else 'a'} judged met."
+            )
+            return redirect("review:grid", pk=enrolment.pk)
+    return render(
+        request,
+        "review/judge_backed.html",
+        {
+            "enrolment": enrolment,
+            "group": group,
+            "rows": rows,
+            "locked": enrolment_is_locked(enrolment),
+            "form": form,
+            "breadcrumbs": [
+                *_grid_crumbs(request, enrolment),
+                (
+                    f"{enrolment.learner.display_name}: {enrolment.standard.display_code}",
+                    reverse("review:grid", args=[enrolment.pk]),
+                ),
+                ("Judge backed criteria met", None),
+            ],
+        },
+    )
 
 
 @login_required

@@ -38,7 +38,7 @@ def test_accept_and_refer(people) -> None:
     client = people.client_for(people.assessor)
     first, second = make_item(people.enrolment), make_item(people.enrolment)
     response = client.post(reverse("review:review_decide", args=[first.pk]), {"decision": "accept"})
-    assert response["Location"] == _review(first)
+    assert response["Location"] == _review(second)  # on to the next item awaiting review
     response = client.post(
         reverse("review:review_decide", args=[second.pk]), {"decision": "refer"}, follow=True
     )
@@ -161,3 +161,89 @@ def test_standard_without_code_is_named_by_its_title(people) -> None:
     )
     assert f"<title>Alice Learner: {standard.title} · " in html
     assert "(no code)" not in html
+
+
+def test_after_the_last_decision_the_assessor_lands_on_the_grid(people) -> None:
+    item = make_item(people.enrolment)
+    response = people.client_for(people.assessor).post(
+        reverse("review:review_decide", args=[item.pk]), {"decision": "accept"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("review:grid", args=[people.enrolment.pk])
+    assert "Nothing else is awaiting your review" in response.content.decode()
+
+
+def test_accept_and_confirm_is_one_action(people) -> None:
+    item = make_item(people.enrolment)
+    propose(item, people.enrolment.standard.criteria.get())
+    client = people.client_for(people.assessor)
+    html = client.get(_review(item)).content.decode()
+    assert "Accept E1 and confirm its 1 proposed mapping" in html
+    assert "Confirm all 1 of the learner" in html.replace("&#x27;", "'")
+    client.post(reverse("review:review_decide", args=[item.pk]), {"decision": "accept_confirm"})
+    item.refresh_from_db()
+    assert item.status == EvidenceItem.Status.ACCEPTED
+    assert Mapping.objects.get(item=item).confirmed
+    actions = list(RecordEntry.objects.order_by("sequence").values_list("action", flat=True))
+    assert actions == ["mapping_confirmed", "evidence_accepted"]
+
+
+def test_confirm_all_proposed_mappings(people) -> None:
+    from tests.factories import CriterionFactory
+
+    p1 = people.enrolment.standard.criteria.get()
+    p2 = CriterionFactory(group=p1.group, order=2, reference="P2", text="do the second thing")
+    item = make_item(people.enrolment)
+    propose(item, p1)
+    propose(item, p2)
+    response = people.client_for(people.assessor).post(
+        reverse("review:review_confirm_all", args=[item.pk]), follow=True
+    )
+    assert "mappings of E1: P1, P2." in response.content.decode()
+    assert Mapping.objects.filter(item=item, confirmed=True).count() == 2
+
+
+def _backed(people):
+    from review import services
+
+    item = make_item(people.enrolment)
+    criterion = people.enrolment.standard.criteria.get()
+    services.mapping_add(
+        item=item, criterion=criterion, assessor=people.assessor, method="observation"
+    )
+    services.evidence_accept(item=item, assessor=people.assessor)
+    return item, criterion
+
+
+def test_one_click_judgement_in_the_grid(people) -> None:
+    _item, criterion = _backed(people)
+    client = people.client_for(people.assessor)
+    grid = client.get(reverse("review:grid", args=[people.enrolment.pk])).content.decode()
+    assert 'value="Met by E1 (observation)."' in grid and "Judge P1 met" in grid
+    url = reverse("review:judge_met", args=[people.enrolment.pk, criterion.pk])
+    response = client.post(url, {"rationale": ""}, HTTP_HX_REQUEST="true")
+    assert "P1 judged met" in response["HX-Trigger"]
+    html = response.content.decode()
+    assert "✓ Met" in html and 'hx-swap-oob="true"' in html and "data-focus-after-swap" in html
+    judgement = people.enrolment.judgements.get()
+    assert judgement.met and judgement.rationale == "Met by E1 (observation)."
+
+
+def test_one_click_judgement_is_refused_without_backing(people) -> None:
+    criterion = people.enrolment.standard.criteria.get()
+    url = reverse("review:judge_met", args=[people.enrolment.pk, criterion.pk])
+    response = people.client_for(people.assessor).post(url, HTTP_HX_REQUEST="true")
+    assert "no accepted evidence" in response.content.decode()
+    assert not people.enrolment.judgements.exists()
+
+
+def test_judge_all_backed_lists_then_judges(people) -> None:
+    _backed(people)
+    client = people.client_for(people.assessor)
+    url = reverse("review:judge_backed", args=[people.enrolment.pk])
+    page = client.get(url).content.decode()
+    assert "Met by E1 (observation)." in page and "Judge these 1 met" in page
+    assert not people.enrolment.judgements.exists()  # listing changes nothing
+    response = client.post(url, {"rationale": "Observed in practice throughout."}, follow=True)
+    assert "1 criterion judged met" in response.content.decode()
+    assert people.enrolment.judgements.get().rationale == "Observed in practice throughout."
+    assert "No criterion has accepted evidence waiting" in client.get(url).content.decode()
