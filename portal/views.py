@@ -23,8 +23,10 @@ from portal.centres.access import (
     require_eqa,
 )
 from review.selectors import (
+    CASELOAD_SORTS,
     iqa_actions_for,
     referred_for,
+    with_caseload,
     with_progress,
 )
 from review.status import ready_for_sign_off, with_state
@@ -84,12 +86,18 @@ def assessor_dashboard(request: HttpRequest) -> HttpResponse:
     enrolments = enrolments_visible_to(request.user).filter(
         assessor=request.user, status=Enrolment.Status.ACTIVE
     )
-    page = _enrolment_page(request, with_progress(enrolments))
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in CASELOAD_SORTS else "learner"
+    page = _enrolment_page(request, with_caseload(enrolments, sort))
     return render(
         request,
         "portal/assessor_dashboard.html",
         {
             "page": page,
+            "sort": sort,
+            "query_string": f"sort={sort}",
+            "sort_label": CASELOAD_SORTS[sort][0],
+            "sorts": [(key, label) for key, (label, _order) in CASELOAD_SORTS.items()],
             "ready": [enrolment for enrolment in page if ready_for_sign_off(enrolment)],
             "awaiting": awaiting_review_for(request.user)[:AWAITING_SHOWN],
             "awaiting_count": awaiting_review_for(request.user).count(),

@@ -16,6 +16,7 @@ admin to reopen it (reopen requested), which returns it to the assessor (in prog
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -236,3 +237,10 @@ def ready_for_sign_off(enrolment: Enrolment) -> bool:
     total = enrolment.performance_total + enrolment.knowledge_total
     met = enrolment.performance_met + enrolment.knowledge_met
     return bool(total) and met == total and state_of(enrolment) == EnrolmentState.IN_PROGRESS
+
+
+def overdue_days(enrolment: Enrolment, today: datetime.date) -> int:
+    """Days past the target end date while the unit is still with the assessor (0 if not)."""
+    if state_of(enrolment) != EnrolmentState.IN_PROGRESS:
+        return 0
+    return max(0, (today - enrolment.target_end_date).days)

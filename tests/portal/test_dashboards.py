@@ -88,3 +88,45 @@ def test_head_requests_are_answered_like_get(people, client) -> None:
     assert client.head(reverse("home")).status_code == 302
     staff = people.client_for(people.admin)
     assert staff.head(reverse("centres:people")).status_code == 200
+
+
+def test_caseload_shows_what_the_assessor_steers_by_and_sorts(
+    people, django_assert_max_num_queries
+) -> None:
+    import datetime
+
+    from django.urls import reverse
+
+    from tests.assessments.helpers import make_item
+    from tests.factories import EnrolmentFactory, StandardFactory
+
+    late = EnrolmentFactory(
+        learner=people.other_learner,
+        centre=people.centre,
+        standard=StandardFactory(),
+        assessor=people.assessor,
+        start_date=datetime.date(2024, 1, 1),
+        target_end_date=datetime.date(2025, 1, 31),
+    )
+    make_item(people.enrolment)
+    client = people.client_for(people.assessor)
+    url = reverse("assessor_dashboard")
+    with django_assert_max_num_queries(20):
+        html = client.get(url, {"sort": "target"}).content.decode()
+    assert "Overdue by" in html and 'aria-sort="ascending"' in html
+    caseload = html[html.index("caseload-caption") :]
+    assert caseload.index(late.learner.display_name) < caseload.index(people.learner.display_name)
+    html = client.get(url, {"sort": "waiting"}).content.decode()
+    assert "1 item" in html and "oldest" in html
+    caseload = html[html.index("caseload-caption") :]
+    assert caseload.index(people.learner.display_name) < caseload.index(late.learner.display_name)
+    assert client.get(url, {"sort": "nonsense"}).status_code == 200  # falls back to learner
+    for n in range(5):  # query count does not grow with the caseload
+        EnrolmentFactory(
+            learner=people.other_learner,
+            centre=people.centre,
+            standard=StandardFactory(),
+            assessor=people.assessor,
+        )
+    with django_assert_max_num_queries(20):
+        client.get(url, {"sort": "activity"})
