@@ -4,7 +4,8 @@ Reading follows the enrolment (``assessments.access.get_enrolment_for``): anyone
 the enrolment may read its grid and record; anyone else gets a 404. Acting is narrower, and
 someone who may read but not act gets a 403: only the enrolment's assessor reviews, maps,
 judges and signs off; only its learner countersigns; only its IQA samples; only a centre
-admin of its centre reopens.
+admin of its centre reopens. An assessment plan is drafted by the assessor and signed by the
+assessor and the learner; everyone who may see the enrolment reads every version of it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from assessments.access import enrolments_visible_to, get_enrolment_for
 from assessments.models import Enrolment, RecordEntry
 from evidence.access import get_item_for
 from evidence.models import EvidenceItem
+from review.models import AssessmentPlan
 from review.sampling import SAMPLEABLE_ACTIONS
 
 
@@ -105,3 +107,25 @@ def entry_for_iqa(user: Any, pk: int) -> RecordEntry:
 def enrolment_for_reading(user: Any, pk: int) -> Enrolment:
     """The enrolment, to read (its grid): anyone who may see it."""
     return get_enrolment_for(user, pk)
+
+
+def enrolment_for_plan_signing(user: Any, pk: int) -> Enrolment:
+    """The enrolment, to sign its assessment plan: its assessor or its learner."""
+    enrolment = get_enrolment_for(user, pk)
+    if user.pk not in (enrolment.assessor_id, enrolment.learner_id):
+        raise PermissionDenied("Only the learner and their assessor sign the plan.")
+    return enrolment
+
+
+def plan_version_for(user: Any, pk: int, version: int) -> tuple[Enrolment, AssessmentPlan]:
+    """One version of an enrolment's plan, for anyone who may see the enrolment; 404 if the
+    enrolment is out of reach or has no such version."""
+    enrolment = get_enrolment_for(user, pk)
+    plan = (
+        AssessmentPlan.objects.filter(enrolment=enrolment, version=version)
+        .select_related("drafted_by")
+        .first()
+    )
+    if plan is None:
+        raise Http404("No such version of the plan.")
+    return enrolment, plan

@@ -10,6 +10,7 @@ signatures. Write only through ``review.plans``.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from assessments.models import Enrolment
+from evidence.models import Mapping
 
 SIGNATURE_FIELDS = frozenset(
     {"assessor_signature", "assessor_signed_at", "learner_signature", "learner_signed_at"}
@@ -122,3 +124,19 @@ class AssessmentPlan(models.Model):
     @property
     def is_agreed(self) -> bool:
         return self.state == self.State.AGREED
+
+    @property
+    def activity_list(self) -> list[dict[str, Any]]:
+        """The activities for a page or the PDF: the target date as a date (``by_date``) and
+        the methods in words (``method_labels``)."""
+        labels = dict(Mapping.Method.choices)
+        return [
+            activity
+            | {
+                "by_date": datetime.date.fromisoformat(activity["by"])
+                if activity.get("by")
+                else None,
+                "method_labels": [labels.get(m, m) for m in activity.get("methods", [])],
+            }
+            for activity in self.activities
+        ]

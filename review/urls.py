@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review import views
+from review import plan_views, views
 
 app_name = "review"
 
@@ -41,6 +41,14 @@ urlpatterns = [
     path("evidence/enrolments/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
     path("assessments/enrolments/<int:pk>/countersign/", views.countersign, name="countersign"),
     path("assessments/enrolments/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("assessments/enrolments/<int:pk>/plan/", plan_views.plan, name="plan"),
+    path("assessments/enrolments/<int:pk>/plan/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("assessments/enrolments/<int:pk>/plan/sign/", plan_views.plan_sign, name="plan_sign"),
+    path(
+        "assessments/enrolments/<int:pk>/plan/versions/<int:version>/",
+        plan_views.plan_version,
+        name="plan_version",
+    ),
     path("assessments/iqa/assessors/", views.iqa_assessors, name="iqa_assessors"),
     path("assessments/iqa/assessors/<int:pk>/", views.iqa_decisions, name="iqa_decisions"),
     path("assessments/iqa/decisions/<int:pk>/", views.iqa_sample, name="iqa_sample"),

@@ -30,6 +30,7 @@ from evidence.selectors import awaiting_review_for, criteria_by_group, item_file
 from evidence.services import scan_refusal
 from review import access, sampling, services
 from review import sign_off as sign_off_services
+from review.plans import plan_current
 from review.selectors import (
     enrolment_grid,
     equivalent_targets,
@@ -320,6 +321,7 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             and request.user.is_centre_admin
             and request.user.centre_id == enrolment.centre_id,
             "sign_off": sign_off,
+            "plan": plan_current(enrolment),
             "state": state_of(enrolment),
             "unit_referrals": referrals.get(None, []),
             "reopen_requests": list(
