@@ -193,6 +193,8 @@ class RecordEntry(models.Model):
     ``entry_hash`` is the SHA-256 of a canonical (sorted-key, compact) JSON serialisation of
     every other field, including ``prev_hash``, the previous entry's hash for the same centre.
     Changing or deleting any earlier row breaks the chain; ``manage.py verify_record`` finds it.
+    ``mac`` is an HMAC of ``entry_hash`` with a key that is not in the database, so someone
+    who edits a row and recomputes every later hash still cannot make the chain verify.
     Write only through ``assessments.services.record_append``.
     """
 
@@ -237,6 +239,10 @@ class RecordEntry(models.Model):
     )
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of entry_hash with a key kept outside the database (assessments.signing):
+    # blank only for entries written before signing began.
+    mac_key_id = models.CharField(max_length=40, blank=True)
+    mac = models.CharField(max_length=64, blank=True)
 
     objects = RecordQuerySet.as_manager()
 

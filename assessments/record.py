@@ -7,6 +7,7 @@ from typing import Any
 
 from django.apps import apps
 
+from assessments import signing
 from assessments.models import GENESIS_HASH, RecordEntry
 
 
@@ -28,19 +29,26 @@ class ChainReport:
     entries: int
     head_hash: str
     first_break: ChainBreak | None
+    # Entries written before signing began (no MAC); all of them come before the first
+    # signed entry, or the first unsigned one after it is the break.
+    unsigned: int = 0
 
 
 def verify_centre(centre_id: int) -> ChainReport:
     """Walk the centre's record in sequence order and stop at the first broken entry.
 
     Detects a changed field (the hash no longer matches), a deleted or inserted entry (a gap
-    in the sequence, or a ``prev_hash`` that is not the previous entry's hash). Removing
-    entries from the very end leaves a shorter valid chain: compare ``head_hash`` with a
-    copy kept elsewhere to detect that.
+    in the sequence, or a ``prev_hash`` that is not the previous entry's hash), and a forged
+    entry: one whose MAC does not match, so its hash was recomputed (with every later one)
+    by someone without the key, or one left unsigned after signing began. Removing entries
+    from the very end leaves a shorter valid chain: ``assessments.anchors`` compares the head
+    with the anchors kept outside the database to detect that.
     """
     expected_prev = GENESIS_HASH
     expected_sequence = 1
     count = 0
+    unsigned = 0
+    signed_from: int | None = None
     entries = RecordEntry.objects.filter(centre_id=centre_id).order_by("sequence")
     for entry in entries.iterator(chunk_size=500):
         count += 1
@@ -54,16 +62,27 @@ def verify_centre(centre_id: int) -> ChainReport:
             problem = "its prev_hash does not match the previous entry's hash"
         elif entry.compute_hash() != entry.entry_hash:
             problem = "its contents do not match its hash (edited after it was written)"
+        elif entry.mac or entry.mac_key_id:
+            mac_problem = signing.mac_problem(entry.entry_hash, entry.mac_key_id, entry.mac)
+            if mac_problem:
+                problem = f"forged: {mac_problem}"
+            elif signed_from is None:
+                signed_from = entry.sequence
+        elif signed_from is not None:
+            problem = f"forged: it is unsigned, but signing began at entry #{signed_from}"
+        else:
+            unsigned += 1
         if problem:
             return ChainReport(
                 centre_id,
                 count,
                 expected_prev,
                 ChainBreak(centre_id, entry.sequence, entry.pk, problem),
+                unsigned,
             )
         expected_prev = entry.entry_hash
         expected_sequence += 1
-    return ChainReport(centre_id, count, expected_prev, None)
+    return ChainReport(centre_id, count, expected_prev, None, unsigned)
 
 
 def centres_with_records() -> list[int]:

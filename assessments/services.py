@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from assessments import signing
 from assessments.errors import LockedError, NotPermittedError, WrongStateError
 from assessments.models import (
     GENESIS_HASH,
@@ -94,6 +95,8 @@ def record_append(
             prev_hash=last["entry_hash"] if last else GENESIS_HASH,
         )
         entry.entry_hash = entry.compute_hash()
+        entry.mac_key_id = signing.current_key_id()
+        entry.mac = signing.mac_for(entry.entry_hash, entry.mac_key_id)
         entry.full_clean()
         entry.save()
     return entry

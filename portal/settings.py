@@ -72,6 +72,57 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _record_mac_keys() -> tuple[str, dict[str, str]]:
+    """The decision record's MAC keys: (current key id, {key id: secret}).
+
+    RECORD_MAC_KEY signs new entries under the id RECORD_MAC_KEY_ID; RECORD_MAC_KEYS keeps
+    retired keys verifiable, as ``id=secret`` pairs separated by commas. Kept outside the
+    database, so someone who can write to the database cannot recompute a valid MAC."""
+    current_id = env_str("RECORD_MAC_KEY_ID", "k1").strip()
+    key = os.environ.get("RECORD_MAC_KEY", "")
+    if not key:
+        if not DEBUG:
+            raise ImproperlyConfigured("RECORD_MAC_KEY must be set when DEBUG is off.")
+        # Development only, like SECRET_KEY: a key kept in the untracked var/ folder.
+        current_id = "dev"
+        key_file = BASE_DIR / "var" / "dev-record-mac-key"
+        if not key_file.exists():
+            import secrets
+
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        key = key_file.read_text().strip()
+    if len(key) < 32:
+        raise ImproperlyConfigured("RECORD_MAC_KEY must be at least 32 characters long.")
+    keys = {}
+    for pair in env_list("RECORD_MAC_KEYS", []):
+        key_id, sep, secret = pair.partition("=")
+        if not sep or not key_id.strip() or len(secret.strip()) < 32:
+            raise ImproperlyConfigured(
+                "RECORD_MAC_KEYS must be id=secret pairs (secrets of 32 characters or more), "
+                "separated by commas."
+            )
+        keys[key_id.strip()] = secret.strip()
+    if not current_id or any(c in current_id for c in "=, "):
+        raise ImproperlyConfigured(f"RECORD_MAC_KEY_ID is not a usable key id: {current_id!r}")
+    if keys.get(current_id, key) != key:
+        raise ImproperlyConfigured(
+            f"RECORD_MAC_KEYS has a different secret for the current key id {current_id!r}."
+        )
+    keys[current_id] = key
+    return current_id, keys
+
+
+RECORD_MAC_KEY_ID, RECORD_MAC_KEYS = _record_mac_keys()
+# The record's head is anchored outside the database by ``manage.py anchor_record``: a line
+# per centre appended to this file, and optionally emailed to ANCHOR_EMAIL (comma-separated).
+RECORD_ANCHOR_PATH = Path(
+    env_str("RECORD_ANCHOR_PATH", str(BASE_DIR / "var" / "record-anchors.log"))
+)
+ANCHOR_EMAIL = env_list("ANCHOR_EMAIL", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")

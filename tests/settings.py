@@ -31,3 +31,10 @@ ADMIN_REQUIRE_2FA = False
 # django-axes needs a request on every authenticate(); the test client's login() has none.
 # The lock-out tests turn it on (override_settings(AXES_ENABLED=True)) and log in by POST.
 AXES_ENABLED = False
+# The decision record's MAC keys: a current key and a retired one still verifiable.
+RECORD_MAC_KEY_ID = "test-2"
+RECORD_MAC_KEYS = {
+    "test-1": "retired-test-key-" + "1" * 32,
+    "test-2": "current-test-key-" + "2" * 32,
+}
+RECORD_ANCHOR_PATH = _TMP / "record-anchors.log"
