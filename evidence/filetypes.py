@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import struct
 import unicodedata
 import warnings
 import zipfile
@@ -140,19 +141,83 @@ def detect(file: IO[bytes], *, size: int) -> Detected:
         return _zip_document(file)
     if head.startswith(OLE_MAGIC):
         return _ole_document(file, media_type)
+    if media_type in {"application/pdf"} | IMAGE_TYPES | AUDIO_TYPES | VIDEO_TYPES:
+        _refuse_polyglot(file, head, size=size)
     if media_type == "application/pdf":
         return Detected(media_type, DOCUMENT, _pdf_active_content(file))
     if media_type in IMAGE_TYPES:
         return _image(file, media_type)
     if media_type in AUDIO_TYPES:
+        if media_type == "audio/mp4":
+            _check_iso_boxes(file, size=size, media_type=media_type)
         return Detected(media_type, AUDIO)
     if media_type in VIDEO_TYPES:
+        if media_type != "video/webm":
+            _check_iso_boxes(file, size=size, media_type=media_type)
         return Detected(media_type, VIDEO)
     if media_type is not None:
         raise refuse_type(media_type)
     if head.startswith(b"\x7fELF") or head[:4] in (b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf"):
         raise refuse_type("application/x-executable")
     return _text(file)
+
+
+def _refuse_polyglot(file: IO[bytes], head: bytes, *, size: int) -> None:
+    """A PDF, image or recording that is also a ZIP archive (its end record in the last
+    64 KB) or starts with web-page markup is two files in one: refused."""
+    file.seek(max(size - HEAD_BYTES, 0))
+    tail = file.read(HEAD_BYTES)
+    file.seek(0)
+    if b"PK\x05\x06" in tail and b"PK\x03\x04" in head + tail:
+        raise Refused(
+            "This file is also a ZIP archive hidden behind its first format (a polyglot), "
+            "which can be opened as either; save or export it again and upload that."
+        )
+    if MARKUP.search(head[:1024]):
+        raise Refused(
+            "This file also contains web-page markup at its start (a polyglot), which a "
+            "browser could run; save or export it again and upload that."
+        )
+
+
+ISO_MAX_BOXES = 10_000
+
+
+def _check_iso_boxes(file: IO[bytes], *, size: int, media_type: str) -> None:
+    """MP4, M4A and MOV are a chain of boxes covering the file; one that runs past the end,
+    or a file without its ``moov`` index, was cut short and will not play."""
+    offset = 0
+    types: set[bytes] = set()
+    try:
+        for _ in range(ISO_MAX_BOXES):
+            if offset >= size:
+                break
+            file.seek(offset)
+            header = file.read(16)
+            if len(header) < 8:
+                raise _truncated(media_type)
+            box_size, box_type = struct.unpack(">I4s", header[:8])
+            if box_size == 1:
+                if len(header) < 16:
+                    raise _truncated(media_type)
+                box_size = struct.unpack(">Q", header[8:16])[0]
+            elif box_size == 0:
+                box_size = size - offset
+            if box_size < 8 or offset + box_size > size:
+                raise _truncated(media_type)
+            types.add(box_type)
+            offset += box_size
+        if b"moov" not in types:
+            raise _truncated(media_type)
+    finally:
+        file.seek(0)
+
+
+def _truncated(media_type: str) -> Refused:
+    return Refused(
+        f"This recording ({media_type}) is incomplete: it ends before its own structure "
+        "says it should, so it would not play. Upload the full file again."
+    )
 
 
 def _zip_document(file: IO[bytes]) -> Detected:
@@ -362,23 +427,53 @@ def _pdf_scan(pdf: pikepdf.Pdf) -> str:
             obj = pdf.get_object(number, 0)
         except (pikepdf.PdfError, ValueError):
             continue
-        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream) or found:
-            continue
-        if "/JS" in obj or obj.get("/S") == pikepdf.Name.JavaScript:
-            found = "JavaScript"
-        elif obj.get("/S") == pikepdf.Name.Launch:
-            found = _PDF_ACTIONS["/Launch"]
-        elif "/JavaScript" in obj:  # the document's name tree of scripts
-            found = "JavaScript"
-        elif obj.get("/Type") == pikepdf.Name.EmbeddedFile:
-            subtype = str(obj.get("/Subtype", ""))
-            if any(word in subtype.lower() for word in ("exe", "msdownload", "executable")):
-                found = "an embedded program"
-            elif isinstance(obj, pikepdf.Stream):
-                head = read_pdf_stream(obj, PDF_OBJSTM_MAX_BYTES)[:8]
-                if head.startswith((b"MZ", b"\x7fELF")):
-                    found = "an embedded program"
+        if found:
+            break
+        found = _pdf_object_active(obj, depth=0)
     return found
+
+
+def _pdf_object_active(obj: object, *, depth: int) -> str:
+    """Active content in one object or the dictionaries and arrays written inside it (an
+    action given inline, ``/OpenAction <</S /Launch …>>``); indirect references are left to
+    the caller's walk over every object, so nothing is visited twice."""
+    if depth > 8:
+        return ""
+    if isinstance(obj, pikepdf.Array):
+        for value in obj:
+            nested = isinstance(value, pikepdf.Dictionary | pikepdf.Array)
+            if (
+                nested
+                and not value.is_indirect
+                and (found := _pdf_object_active(value, depth=depth + 1))
+            ):
+                return found
+        return ""
+    if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+        return ""
+    found = ""
+    if "/JS" in obj or obj.get("/S") == pikepdf.Name.JavaScript:
+        found = "JavaScript"
+    elif obj.get("/S") == pikepdf.Name.Launch:
+        found = _PDF_ACTIONS["/Launch"]
+    elif "/JavaScript" in obj:  # the document's name tree of scripts
+        found = "JavaScript"
+    elif obj.get("/Type") == pikepdf.Name.EmbeddedFile:
+        subtype = str(obj.get("/Subtype", ""))
+        if any(word in subtype.lower() for word in ("exe", "msdownload", "executable")):
+            found = "an embedded program"
+        elif isinstance(obj, pikepdf.Stream):
+            head = read_pdf_stream(obj, PDF_OBJSTM_MAX_BYTES)[:8]
+            if head.startswith((b"MZ", b"\x7fELF")):
+                found = "an embedded program"
+    if found:
+        return found
+    for key in obj.keys():  # noqa: SIM118 -- a pikepdf Stream iterates its data, not keys
+        value = obj.get(key)
+        nested = isinstance(value, pikepdf.Dictionary | pikepdf.Array) and not value.is_indirect
+        if nested and (found := _pdf_object_active(value, depth=depth + 1)):
+            return found
+    return ""
 
 
 def _ole_document(file: IO[bytes], guessed: str | None) -> Detected:

@@ -29,7 +29,13 @@ def _detect(content: bytes):
         (jpeg_bytes(), "image/jpeg", "image"),
         (b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\x00" * 300, "audio/mpeg", "audio"),
         (b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 300, "audio/x-wav", "audio"),
-        (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 300, "video/mp4", "video"),
+        (
+            b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom\x00\x00\x00\x08moov"
+            + b"\x00\x00\x01\x34mdat"
+            + b"\x00" * 300,
+            "video/mp4",
+            "video",
+        ),
         (
             b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm" + b"\x00" * 300,
             "video/webm",
