@@ -25,6 +25,7 @@ from evidence.models import EvidenceFile, EvidenceItem, Mapping
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
 from portal.portfolio.models import PortfolioExport
+from review.models import AssessmentPlan
 from review.status import (
     CriterionStatus,
     EnrolmentState,
@@ -87,6 +88,7 @@ class EnrolmentBlock:
     sign_offs: list[UnitSignOff]
     iqa_samples: list[IqaSample]
     record: list[RecordEntry]
+    plans: list[AssessmentPlan] = field(default_factory=list)  # every version, newest first
 
     @property
     def state(self) -> EnrolmentState:
@@ -208,6 +210,12 @@ def portfolio_data(
         RecordEntry.objects.filter(enrolment__in=enrolments).order_by("sequence"),
         "enrolment_id",
     )
+    plans = _group_by(
+        AssessmentPlan.objects.filter(enrolment__in=enrolments)
+        .select_related("drafted_by")
+        .order_by("-version"),
+        "enrolment_id",
+    )
     feedback_actions = {RecordEntry.Action.EVIDENCE_REFERRED, RecordEntry.Action.EVIDENCE_ACCEPTED}
 
     for enrolment in enrolments:
@@ -249,6 +257,7 @@ def portfolio_data(
                 sign_offs=sign_offs.get(enrolment.pk, []),
                 iqa_samples=samples.get(enrolment.pk, []),
                 record=entries,
+                plans=plans.get(enrolment.pk, []),
             )
         )
     return data
