@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "portal.centres",
     "portal.portfolio",
     "portal.privacy",
+    "portal.notifications",
     "portal",
 ]
 
@@ -351,6 +352,32 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
+
+
+def _site_url() -> str:
+    """The portal's address as people reach it, for links in emails (no trailing slash).
+    Unset, it is http://localhost:8000 in development and https://<first ALLOWED_HOSTS
+    name> in production."""
+    default = ""
+    if DEBUG:
+        default = "http://localhost:8000"
+    elif ALLOWED_HOSTS and not ALLOWED_HOSTS[0].startswith((".", "*")):
+        default = f"https://{ALLOWED_HOSTS[0]}"
+    url = env_str("SITE_URL", default).rstrip("/")
+    parts = url.split("/")
+    if not url.startswith(("http://", "https://")) or len(parts) != 3 or not parts[2]:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the portal's address, like https://portal.example.org, not {url!r}"
+        )
+    return url
+
+
+# Notifications (portal.notifications): links in emails start with SITE_URL; read
+# notifications are deleted after NOTIFICATION_RETENTION_DAYS by `manage.py send_digests`.
+SITE_URL = _site_url()
+NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 180)
+if NOTIFICATION_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("NOTIFICATION_RETENTION_DAYS must be 1 or more.")
 
 # Security. Production (DEBUG off) turns on HTTPS-only cookies and HSTS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

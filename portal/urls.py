@@ -22,6 +22,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("portfolio/", include("portal.portfolio.urls")),
     path("", include("portal.privacy.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
