@@ -70,7 +70,8 @@ class ActivityForm(forms.Form):
         help_text="e.g. “Oak Ward, Riverside Care Home: real work”.",
     )
     by = forms.DateField(
-        label="By when (target date)", widget=forms.DateInput(attrs={"type": "date"})
+        label="By when (target date)",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(
