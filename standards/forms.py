@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 
 from standards.importer import MAX_FILE_BYTES
 from standards.models import Standard, TextCorrection
@@ -23,8 +24,10 @@ class SearchForm(forms.Form):
         empty_label="All standards",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, standards: QuerySet[Standard], **kwargs: Any) -> None:
+        """``standards``: those the user may read (``standards.access.standards_for``)."""
         super().__init__(*args, **kwargs)
+        self.fields["standard"].queryset = standards.order_by("code", "title", "version")
         self.fields["standard"].label_from_instance = _standard_label
 
     def clean_q(self) -> str:

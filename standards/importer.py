@@ -518,20 +518,60 @@ def _order_problems(
     return problems
 
 
-def existing_matches(standard: dict[str, Any]) -> list[Standard]:
-    """Stored standards the file's standard would duplicate: same slug, or same code+version."""
+def _match(standard: dict[str, Any]) -> Q:
     match = Q(slug=standard["slug"])
     if standard["code"].strip():
         match |= Q(code=standard["code"], version=standard["version"])
-    return list(Standard.objects.filter(match).order_by("pk"))
+    return match
 
 
-def check_against_database(parsed: Parsed, *, replace: bool) -> list[Problem]:
-    """Duplicates of stored standards are refused unless replacing a standard nobody uses."""
+def existing_matches(standard: dict[str, Any], *, owner_centre_id: int | None) -> list[Standard]:
+    """Stored standards of the same owner (a centre, or the platform: None) that the file's
+    standard would duplicate: same slug, or same code+version."""
+    return list(
+        Standard.objects.filter(_match(standard), owner_centre_id=owner_centre_id).order_by("pk")
+    )
+
+
+def _ownership_problems(standard: dict[str, Any], owner_centre_id: int | None) -> list[Problem]:
+    """Another owner's standard is never replaced. A centre is told only about standards it
+    can see (official or published ones); of another centre's own standards it learns only
+    that the slug is taken, not whose it is or what it holds."""
+    where = f'standards.standard "{standard["slug"]}"'
+    problems: list[Problem] = []
+    others = Standard.objects.filter(_match(standard)).exclude(owner_centre_id=owner_centre_id)
+    if owner_centre_id is None:
+        others = others.exclude(owner_centre__isnull=True)
+    for other in others.order_by("pk"):
+        if owner_centre_id is None:  # the platform: a centre's standard keeps its slug
+            if other.slug == standard["slug"]:
+                problems.append(
+                    Problem(where, f'the slug "{other.slug}" is used by a centre\'s own standard')
+                )
+        elif other.owner_centre_id is None or other.published:
+            whose = (
+                "an official standard: centres may not replace it"
+                if other.owner_centre_id is None
+                else "published to every centre: only its centre may replace it"
+            )
+            problems.append(Problem(where, f'"{other.slug}" is {whose}'))
+        elif other.slug == standard["slug"]:
+            problems.append(
+                Problem(where, f'the slug "{other.slug}" is already in use: choose another')
+            )
+    return problems
+
+
+def check_against_database(
+    parsed: Parsed, *, replace: bool, owner_centre_id: int | None = None
+) -> list[Problem]:
+    """Duplicates of stored standards are refused unless replacing a standard nobody uses
+    that the importer owns (``owner_centre_id``: a centre, or None for the platform)."""
     problems: list[Problem] = []
     for standard in parsed.standards:
         where = f'standards.standard "{standard["slug"]}"'
-        for existing in existing_matches(standard):
+        problems += _ownership_problems(standard, owner_centre_id)
+        for existing in existing_matches(standard, owner_centre_id=owner_centre_id):
             same = (
                 f'slug "{existing.slug}"'
                 if existing.slug == standard["slug"]

@@ -57,6 +57,21 @@ class Standard(models.Model):
     notes = models.TextField(
         blank=True, help_text="Conversion notes: what the source lost or left unclear."
     )
+    owner_centre = models.ForeignKey(
+        "centres.Centre",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "The centre that imported it, which alone sees and may replace it; blank for an "
+            "official standard, owned by the platform and read-only to every centre."
+        ),
+    )
+    published = models.BooleanField(
+        default=False,
+        help_text="A centre's standard that a platform operator has published to every centre.",
+    )
 
     objects = StandardManager()
 
@@ -68,6 +83,10 @@ class Standard(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    @property
+    def is_official(self) -> bool:
+        return self.owner_centre_id is None
 
     @property
     def display_code(self) -> str:
@@ -176,7 +195,7 @@ class TextCorrection(models.Model):
     """Text supplied by a centre admin for a criterion the source lost.
 
     The official source text is never overwritten: a correction is shown beside
-    it, with who supplied it and from which source.
+    it, with who supplied it and from which source, to the supplier's centre only.
     """
 
     criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="corrections")
@@ -193,6 +212,14 @@ class TextCorrection(models.Model):
     )
     supplier_centre = models.CharField(
         max_length=300, blank=True, help_text="The supplier's centre when the text was supplied."
+    )
+    centre = models.ForeignKey(
+        "centres.Centre",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The centre whose people alone see it; blank when the platform supplied it.",
     )
 
     class Meta:

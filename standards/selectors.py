@@ -9,8 +9,12 @@ from django.db.models import F, Q, QuerySet
 from standards.models import Criterion, Standard, TextCorrection
 
 
-def equivalents_of(criterion_ids: Iterable[int]) -> dict[int, list[Criterion]]:
-    """For each criterion id, the criteria of other standards equivalent to it (one query).
+def equivalents_of(
+    criterion_ids: Iterable[int], *, readable: QuerySet[Standard] | None = None
+) -> dict[int, list[Criterion]]:
+    """For each criterion id, the criteria of other standards equivalent to it (one query),
+    only in ``readable`` standards when given (pages pass ``standards_for(user)``, so a
+    centre's own standard never shows up as another centre's equivalent).
 
     Each returned criterion has its ``standard`` loaded and carries ``equivalence_match``
     ("exact" or "near", see ``EquivalenceGroup.Match``). Ids without equivalents map to an
@@ -27,6 +31,7 @@ def equivalents_of(criterion_ids: Iterable[int]) -> dict[int, list[Criterion]]:
             equivalence_match=F("equivalence_groups__match"),
         )
         .exclude(pk=F("equivalent_of"))
+        .filter(standard__in=readable if readable is not None else Standard.objects.all())
         .select_related("standard")
         .order_by("standard__code", "standard__title", "standard__version", "kind", "order")
     )
@@ -39,10 +44,13 @@ def equivalents_of(criterion_ids: Iterable[int]) -> dict[int, list[Criterion]]:
     return result
 
 
-def latest_corrections(criterion_ids: Iterable[int]) -> dict[int, TextCorrection]:
-    """The newest supplied correction of each criterion that has one (one query)."""
+def latest_corrections(
+    criterion_ids: Iterable[int], *, visible: QuerySet[TextCorrection]
+) -> dict[int, TextCorrection]:
+    """The newest supplied correction of each criterion that has one among ``visible``
+    (``standards.access.corrections_for(user)``), in one query."""
     latest: dict[int, TextCorrection] = {}
-    for correction in TextCorrection.objects.filter(criterion__in=list(criterion_ids)).order_by(
+    for correction in visible.filter(criterion__in=list(criterion_ids)).order_by(
         "criterion", "-supplied_at", "-pk"
     ):
         latest.setdefault(correction.criterion_id, correction)

@@ -54,8 +54,14 @@ class ImportResult:
     equivalence_groups: int
 
 
-def standards_import(*, data: bytes, replace: bool = False) -> ImportResult:
-    """Validate the whole file, then import it in one transaction, or raise ImportRefused."""
+def standards_import(
+    *, data: bytes, replace: bool = False, owner_centre_id: int | None = None
+) -> ImportResult:
+    """Validate the whole file, then import it in one transaction, or raise ImportRefused.
+
+    ``owner_centre_id`` None imports official, platform-owned standards (the command); a
+    centre's id imports standards that centre owns and alone sees (the import page). Only
+    the owner replaces a standard."""
     document, problems = parse_json(data)
     if problems:
         raise ImportRefused(problems)
@@ -63,17 +69,17 @@ def standards_import(*, data: bytes, replace: bool = False) -> ImportResult:
     if problems:
         raise ImportRefused(problems)
     with transaction.atomic():
-        problems = check_against_database(parsed, replace=replace)
+        problems = check_against_database(parsed, replace=replace, owner_centre_id=owner_centre_id)
         if problems:
             raise ImportRefused(problems)
-        return _write(parsed)
+        return _write(parsed, owner_centre_id=owner_centre_id)
 
 
-def _write(parsed: Parsed) -> ImportResult:
+def _write(parsed: Parsed, *, owner_centre_id: int | None) -> ImportResult:
     replaced = 0
     kept: dict[str, list[dict[str, Any]]] = {}
     for fields in parsed.standards:
-        for existing in existing_matches(fields):
+        for existing in existing_matches(fields, owner_centre_id=owner_centre_id):
             kept[fields["slug"]] = kept.get(fields["slug"], []) + _corrections_of(existing)
             try:
                 existing.delete()
@@ -86,7 +92,7 @@ def _write(parsed: Parsed) -> ImportResult:
             replaced += 1
     standards: dict[str, Standard] = {}
     for fields in parsed.standards:
-        standard = Standard(**fields)
+        standard = Standard(**fields, owner_centre_id=owner_centre_id)
         standard.full_clean()
         standard.save()
         standards[standard.slug] = standard
@@ -131,6 +137,7 @@ def _corrections_of(standard: Standard) -> list[dict[str, Any]]:
             "supplied_at",
             "supplier_name",
             "supplier_centre",
+            "centre_id",
             reference=F("criterion__reference"),
         )
     )
@@ -183,7 +190,8 @@ def correction_create(
     """Record text a centre admin supplied for a criterion whose source text was lost.
 
     The criterion itself is never changed. The supplier's name and centre are copied so that
-    the record reads the same later, whatever happens to the account.
+    the record reads the same later, whatever happens to the account. The text belongs to
+    the supplier's centre: only its people see it (``standards.access.corrections_for``).
     """
     if criterion.text_status == TextStatus.COMPLETE:
         raise ValueError("This criterion's text is complete; only lost text can be supplied.")
@@ -195,7 +203,20 @@ def correction_create(
         supplied_by=supplied_by,
         supplier_name=str(getattr(supplied_by, "display_name", "") or supplied_by),
         supplier_centre=str(centre) if centre else "",
+        centre=centre,
     )
     correction.full_clean()
     correction.save()
     return correction
+
+
+@transaction.atomic
+def standard_publish(*, standard: Standard, published: bool) -> Standard:
+    """A platform operator publishes a centre's standard to every centre, or withdraws it.
+    Official standards are everyone's already."""
+    if standard.owner_centre_id is None:
+        raise ValueError("An official standard is already shown to every centre.")
+    standard.published = published
+    standard.full_clean()
+    standard.save(update_fields=["published"])
+    return standard

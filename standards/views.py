@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from standards import services
 from standards.access import (
+    correction_filter,
+    corrections_for,
     get_correctable_criterion,
     get_criterion_for,
     get_standard_for,
@@ -22,7 +24,7 @@ from standards.access import (
 )
 from standards.forms import CorrectionForm, ImportForm, SearchForm
 from standards.importer import Problem
-from standards.models import Criterion, Kind, TextCorrection, TextStatus
+from standards.models import Criterion, Kind, TextStatus
 from standards.selectors import criteria_matching, equivalents_of, latest_corrections
 
 PAGE_SIZE = 25
@@ -51,7 +53,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
         "standards/standard_list.html",
         {
             "page": page,
-            "search_form": SearchForm(),
+            "search_form": SearchForm(standards=standards_for(request.user)),
             "can_edit": request.user.is_centre_admin,
             "breadcrumbs": [("Standards", None)],
         },
@@ -62,7 +64,7 @@ def standard_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     readable = standards_for(request.user)
-    form = SearchForm(request.GET)
+    form = SearchForm(request.GET, standards=readable)
     query, within, page = "", None, None
     if form.is_valid():
         query = form.cleaned_data["q"]
@@ -97,9 +99,9 @@ def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ).order_by("kind", "order")
     )
     criteria = [c for g in groups for c in g.criteria.all()]
-    equivalents = equivalents_of(c.pk for c in criteria)
+    equivalents = equivalents_of((c.pk for c in criteria), readable=standards_for(request.user))
     lost = [c.pk for c in criteria if c.text_status != TextStatus.COMPLETE]
-    corrections = latest_corrections(lost)
+    corrections = latest_corrections(lost, visible=corrections_for(request.user))
     for criterion in criteria:
         criterion.equivalents = equivalents[criterion.pk]
         criterion.latest_correction = corrections.get(criterion.pk)
@@ -111,7 +113,9 @@ def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "performance_groups": [g for g in groups if g.kind == Kind.PERFORMANCE],
             "knowledge_groups": [g for g in groups if g.kind == Kind.KNOWLEDGE],
             "lost_count": len(lost),
-            "search_form": SearchForm(initial={"standard": standard}),
+            "search_form": SearchForm(
+                initial={"standard": standard}, standards=standards_for(request.user)
+            ),
             "can_edit": request.user.is_centre_admin,
             "breadcrumbs": _crumbs((standard.code or standard.title, None)),
         },
@@ -129,8 +133,14 @@ def criterion_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "standard": standard,
             "criterion": criterion,
-            "equivalents": equivalents_of([criterion.pk])[criterion.pk],
-            "corrections": list(criterion.corrections.order_by("-supplied_at", "-pk")),
+            "equivalents": equivalents_of([criterion.pk], readable=standards_for(request.user))[
+                criterion.pk
+            ],
+            "corrections": list(
+                corrections_for(request.user)
+                .filter(criterion=criterion)
+                .order_by("-supplied_at", "-pk")
+            ),
             "can_edit": request.user.is_centre_admin
             and criterion.text_status != TextStatus.COMPLETE,
             "breadcrumbs": _crumbs(
@@ -197,11 +207,15 @@ def correction_list(request: HttpRequest) -> HttpResponse:
         Criterion.objects.filter(standard__in=readable)
         .exclude(text_status=TextStatus.COMPLETE)
         .select_related("standard")
-        .annotate(correction_count=Count("corrections"))
+        .annotate(
+            correction_count=Count(
+                "corrections", filter=correction_filter(request.user, "corrections__")
+            )
+        )
         .order_by("standard__code", "standard__title", "kind", "order")
     )
     history = (
-        TextCorrection.objects.filter(criterion__standard__in=readable)
+        corrections_for(request.user)
         .select_related("criterion__standard")
         .order_by("-supplied_at", "-pk")
     )
@@ -228,7 +242,9 @@ def standard_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 result = services.standards_import(
-                    data=form.cleaned_data["file"], replace=form.cleaned_data["replace"]
+                    data=form.cleaned_data["file"],
+                    replace=form.cleaned_data["replace"],
+                    owner_centre_id=request.user.centre_id,
                 )
             except services.ImportRefused as refused:
                 problems = refused.problems

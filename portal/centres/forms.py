@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from assessments.models import Enrolment
 from portal.accounts.models import User
 from portal.centres.models import Centre
-from standards.models import Standard
+from standards.access import standards_visible_to_centre
 
 
 class PersonForm(forms.ModelForm):
@@ -85,7 +85,7 @@ class EnrolmentForm(forms.ModelForm):
         self.fields["learner"].queryset = active.filter(is_learner=True)
         self.fields["assessor"].queryset = active.filter(is_assessor=True)
         self.fields["iqa"].queryset = active.filter(is_iqa=True)
-        self.fields["standard"].queryset = Standard.objects.all()
+        self.fields["standard"].queryset = standards_visible_to_centre(centre.pk)
         if not creating:
             self.fields["learner"].disabled = True
             self.fields["standard"].disabled = True

@@ -19,6 +19,7 @@ from assessments.models import Enrolment, RecordEntry
 from assessments.services import record_append
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
+from standards.access import standards_visible_to_centre
 from standards.models import Standard
 
 ROLE_FIELDS = ("is_learner", "is_assessor", "is_iqa", "is_centre_admin")
@@ -106,6 +107,8 @@ def enrolment_create(
     for person in (learner, assessor, iqa):
         if person is not None and person.centre_id != centre.pk:
             raise ValueError("Everyone on an enrolment must belong to the centre.")
+    if not standards_visible_to_centre(centre.pk).filter(pk=standard.pk).exists():
+        raise ValueError("That standard belongs to another centre.")
     enrolment = Enrolment(
         centre=centre,
         learner=learner,

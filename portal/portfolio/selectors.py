@@ -164,8 +164,8 @@ def portfolio_data(
     )
     corrections: dict[int, TextCorrection] = {}
     for correction in TextCorrection.objects.filter(
-        criterion__standard_id__in=standard_ids
-    ).order_by("supplied_at"):
+        Q(centre__isnull=True) | Q(centre=centre), criterion__standard_id__in=standard_ids
+    ).order_by("supplied_at"):  # the learner's centre's texts only (and the platform's)
         corrections[correction.criterion_id] = correction  # the latest wins
     items = _group_by(
         EvidenceItem.objects.filter(enrolment__in=enrolments).order_by("sequence"),
