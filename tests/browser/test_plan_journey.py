@@ -3,8 +3,6 @@ the grid shows it agreed, the assessor revises it and version 1 stays readable."
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
