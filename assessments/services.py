@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from assessments import signing
@@ -36,6 +37,28 @@ def open_sign_off(enrolment: Enrolment) -> UnitSignOff | None:
 
 def enrolment_is_locked(enrolment: Enrolment) -> bool:
     return enrolment.sign_offs.filter(reopened_at__isnull=True).exists()
+
+
+def learner_units(learner_id: int) -> dict[int, Enrolment]:
+    """The learner's units their evidence may count towards, by standard id: on each standard
+    the enrolment that is not withdrawn, the active one first, else the latest. Each carries
+    ``is_locked`` (signed off and not reopened), read in the same single query. Locks are per
+    unit: an item mapped into several units is frozen only where a unit is locked."""
+    units: dict[int, Enrolment] = {}
+    rows = (
+        Enrolment.objects.filter(learner_id=learner_id)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .annotate(
+            is_locked=Exists(
+                UnitSignOff.objects.filter(enrolment_id=OuterRef("pk"), reopened_at__isnull=True)
+            )
+        )
+        .select_related("standard")
+        .order_by("status", "-start_date", "-pk")  # "active" sorts before "completed"
+    )
+    for enrolment in rows:
+        units.setdefault(enrolment.standard_id, enrolment)
+    return units
 
 
 def ensure_unlocked(enrolment: Enrolment) -> None:

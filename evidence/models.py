@@ -7,6 +7,8 @@ when their rows go (rows refer to their item with PROTECT so nothing else can or
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, storages
@@ -22,7 +24,12 @@ def private_storage() -> Storage:
 
 
 class EvidenceItem(models.Model):
-    """One piece of evidence put forward by a learner for one enrolment."""
+    """One piece of evidence of a learner's, numbered E1, E2… across all their enrolments.
+
+    ``enrolment`` is the item's home unit (where it was added); its mappings may reach the
+    criteria of any of the learner's enrolments. ``learner`` is always ``enrolment.learner``
+    (set on save, checked by ``clean``): it carries the per-learner numbering constraints.
+    """
 
     class Type(models.TextChoices):
         PRODUCT = "product", "Product or work document"
@@ -42,11 +49,25 @@ class EvidenceItem(models.Model):
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, related_name="evidence_items"
     )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evidence_items",
+        editable=False,
+        help_text="The home enrolment's learner: references are numbered per learner.",
+    )
     sequence = models.PositiveIntegerField(
-        editable=False, help_text="Numbering within the enrolment: 1 for E1, 2 for E2."
+        editable=False, help_text="Numbering across the learner's evidence: 1 for E1, 2 for E2."
     )
     reference = models.CharField(
         max_length=12, editable=False, help_text="Short reference printed in the portfolio."
+    )
+    former_reference = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The reference it had when evidence was numbered per unit, e.g. "
+        "'E3 of SCDCPC509': decisions recorded before renumbering name it so.",
     )
     title = models.CharField(max_length=200)
     occurred_on = models.DateField("date", help_text="When the work or activity took place.")
@@ -76,10 +97,10 @@ class EvidenceItem(models.Model):
         ordering = ["-occurred_on", "-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enrolment", "sequence"], name="evidence_unique_sequence"
+                fields=["learner", "sequence"], name="evidence_unique_learner_sequence"
             ),
             models.UniqueConstraint(
-                fields=["enrolment", "reference"], name="evidence_unique_reference"
+                fields=["learner", "reference"], name="evidence_unique_learner_reference"
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
@@ -91,12 +112,30 @@ class EvidenceItem(models.Model):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.learner_id is None and self.enrolment_id is not None:
+            self.learner_id = self.enrolment.learner_id
+        super().save(*args, **kwargs)
+
+    @property
+    def reference_label(self) -> str:
+        """The reference with the one it had before per-learner numbering, e.g.
+        "E7 (was E3 of SCDCPC509)"."""
+        if self.former_reference and self.former_reference.split()[0] != self.reference:
+            return f"{self.reference} (was {self.former_reference})"
+        return self.reference
+
     @property
     def is_editable(self) -> bool:
         """The learner may change it: not yet submitted, or referred back."""
         return self.status in (self.Status.DRAFT, self.Status.REFERRED)
 
     def clean(self) -> None:
+        if self.enrolment_id is not None and self.learner_id not in (
+            None,
+            self.enrolment.learner_id,
+        ):
+            raise ValidationError("Evidence belongs to the learner of its enrolment.")
         if self.evidence_type != self.Type.WITNESS:
             return
         errors: dict[str, str] = {}
@@ -228,20 +267,17 @@ class Mapping(models.Model):
         return f"{self.item.reference} → {self.criterion.reference}"
 
     def clean(self) -> None:
+        # One item may count towards any of its learner's units: the criterion must be of
+        # a standard the learner is enrolled on (active or completed, not withdrawn).
         if (
             self.item_id
             and self.criterion_id
-            and self.criterion.standard_id != self.item.enrolment.standard_id
-            # The assessor may map evidence to an equivalent criterion of the same learner's
-            # other enrolment (see review.selectors); the learner may not.
-            and not (
-                self.confirmed
-                and Enrolment.objects.filter(
-                    learner_id=self.item.enrolment.learner_id,
-                    standard_id=self.criterion.standard_id,
-                ).exists()
-            )
+            and not Enrolment.objects.filter(
+                learner_id=self.item.learner_id,
+                standard_id=self.criterion.standard_id,
+                status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
+            ).exists()
         ):
             raise ValidationError(
-                {"criterion": "The criterion must belong to the standard of the enrolment."}
+                {"criterion": "The criterion must belong to a standard the learner is enrolled on."}
             )

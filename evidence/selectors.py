@@ -73,10 +73,19 @@ def item_files(item: EvidenceItem) -> list[EvidenceFile]:
 
 
 def item_mappings(item: EvidenceItem) -> list[Mapping]:
-    return list(
-        item.mappings.select_related("criterion__group", "confirmed_by").order_by(
-            "criterion__kind", "criterion__order"
-        )
+    """The item's mappings, its home unit's criteria first, then each other unit's."""
+    rows = list(
+        item.mappings.select_related("criterion__group", "criterion__standard", "confirmed_by")
+    )
+    home = item.enrolment.standard_id
+    return sorted(
+        rows,
+        key=lambda m: (
+            m.criterion.standard_id != home,
+            m.criterion.standard.title,
+            m.criterion.kind,
+            m.criterion.order,
+        ),
     )
 
 

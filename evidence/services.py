@@ -27,7 +27,7 @@ from PIL import Image, ImageOps
 
 from assessments.errors import LockedError, WrongStateError
 from assessments.models import Enrolment
-from assessments.services import enrolment_is_locked, ensure_unlocked
+from assessments.services import enrolment_is_locked, ensure_unlocked, learner_units
 from evidence import filetypes, scanning
 from evidence.filetypes import Refused
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, private_storage
@@ -68,14 +68,43 @@ class EvidenceLocked(WrongStateError):
 def edit_refusal(item: EvidenceItem) -> str:
     """Why the learner may not change the item now, or "" if they may. The one rule for
     every edit, upload, mapping and submission: pages ask it before offering a control, and
-    the services refuse with the same words."""
-    if enrolment_is_locked(item.enrolment):
+    the services refuse with the same words. A signed-off unit freezes it first
+    (``locked_unit_refusal``); otherwise it may change only while a draft or referred back."""
+    if refusal := locked_unit_refusal(item):
+        return refusal
+    if not item.is_editable:
+        return str(EvidenceLocked(item))
+    return ""
+
+
+def locked_unit_refusal(item: EvidenceItem) -> str:
+    """Why a signed-off unit freezes the item, or "" if none does. Locks are per unit, and a
+    locked unit's evidence never changes, so the item is frozen while
+
+    - any unit it is *confirmed*-mapped into is signed off (changing or re-judging it would
+      change that unit's evidence), or
+    - its home unit is signed off and it is mapped to no other unit (it serves only that
+      unit).
+
+    An item whose home unit is signed off stays usable for the learner's other units. The
+    learner's edits and the assessor's accepting or referring back ask this same rule; a
+    mapping's own lock is its criterion's unit's (``ensure_unlocked``).
+    """
+    units = learner_units(item.learner_id)
+    mapped = list(item.mappings.values_list("confirmed", "criterion__standard_id"))
+    for confirmed, standard_id in mapped:
+        unit = units.get(standard_id)
+        if confirmed and unit is not None and unit.is_locked:
+            return (
+                f"{item.reference} is evidence for {unit.standard.display_name}, which is "
+                "signed off, so it cannot be changed. Only a centre admin can reopen the unit."
+            )
+    elsewhere = any(standard_id != item.enrolment.standard_id for _c, standard_id in mapped)
+    if not elsewhere and enrolment_is_locked(item.enrolment):
         return (
             f"{item.reference} belongs to a unit that is signed off, so it cannot be changed. "
             "Only a centre admin can reopen the unit."
         )
-    if not item.is_editable:
-        return str(EvidenceLocked(item))
     return ""
 
 
@@ -115,19 +144,31 @@ def _locked_item(item: EvidenceItem) -> EvidenceItem:
     return fresh
 
 
+def _next_sequence(learner_id: int) -> int:
+    """The learner's next evidence number, under a row lock on the learner so that two items
+    created at once cannot take the same one (the unique constraint is the backstop)."""
+    learner_model = EvidenceItem._meta.get_field("learner").related_model
+    learner_model.objects.select_for_update().filter(pk=learner_id).first()
+    last = EvidenceItem.objects.filter(learner_id=learner_id).aggregate(last=Max("sequence"))
+    return (last["last"] or 0) + 1
+
+
 @transaction.atomic
 def evidence_create(*, enrolment: Enrolment, **fields: Any) -> EvidenceItem:
-    """A draft item numbered E1, E2… within the enrolment."""
+    """A draft item at home in the enrolment, numbered E1, E2… across the learner's evidence."""
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise ValueError(f"Unknown evidence fields: {', '.join(sorted(unknown))}")
     if enrolment.status != Enrolment.Status.ACTIVE:
         raise ValidationError("Evidence can be added only to an active enrolment.")
     ensure_unlocked(enrolment)
-    # Lock the enrolment so two items created at once cannot take the same number.
-    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
-    last = enrolment.evidence_items.aggregate(last=Max("sequence"))["last"] or 0
-    item = EvidenceItem(enrolment=enrolment, sequence=last + 1, reference=f"E{last + 1}")
+    sequence = _next_sequence(enrolment.learner_id)
+    item = EvidenceItem(
+        enrolment=enrolment,
+        learner_id=enrolment.learner_id,
+        sequence=sequence,
+        reference=f"E{sequence}",
+    )
     for field, value in fields.items():
         setattr(item, field, value)
     item.full_clean()
@@ -168,8 +209,9 @@ def evidence_delete(*, item: EvidenceItem) -> None:
 
 @transaction.atomic
 def evidence_move(*, item: EvidenceItem, enrolment: Enrolment) -> EvidenceItem:
-    """Move a draft, with its files, to another of the learner's open enrolments: it takes
-    the next reference there, and its proposed criteria (of the old standard) are dropped."""
+    """Make another of the learner's open enrolments a draft's home unit. It keeps its
+    reference (numbered per learner) and its proposed criteria: an item may count towards
+    any of the learner's units."""
     fresh = EvidenceItem.objects.select_for_update().select_related("enrolment").get(pk=item.pk)
     if fresh.status != EvidenceItem.Status.DRAFT:
         raise EvidenceLocked(fresh)
@@ -177,12 +219,7 @@ def evidence_move(*, item: EvidenceItem, enrolment: Enrolment) -> EvidenceItem:
         raise WrongStateError(
             "A draft can move only to another of your active enrolments that is not signed off."
         )
-    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
-    last = enrolment.evidence_items.aggregate(last=Max("sequence"))["last"] or 0
-    fresh.mappings.all().delete()
     fresh.enrolment = enrolment
-    fresh.sequence = last + 1
-    fresh.reference = f"E{last + 1}"
     fresh.full_clean()
     fresh.save()
     return fresh
@@ -432,25 +469,41 @@ def _remove_stored(names: Iterable[str]) -> None:
             logger.exception("Could not remove stored evidence file %s", name)
 
 
+def mappable_units(item: EvidenceItem) -> list[Enrolment]:
+    """The units the learner may map the item to: each of their active enrolments, ordered by
+    standard, with ``is_locked`` (a signed-off unit's criteria are shown but frozen)."""
+    units = learner_units(item.learner_id).values()
+    return sorted(
+        (unit for unit in units if unit.status == Enrolment.Status.ACTIVE),
+        key=lambda unit: (unit.standard_id != item.enrolment.standard_id, unit.standard.title),
+    )
+
+
 @transaction.atomic
 def mapping_set_by_learner(*, item: EvidenceItem, criteria: Iterable[Criterion]) -> None:
-    """Make the learner's proposed, unconfirmed mappings exactly ``criteria``.
+    """Make the learner's proposed, unconfirmed mappings exactly ``criteria``, which may be of
+    any of their active, not signed-off units (``mappable_units``).
 
-    Confirmed rows, and rows the assessor added, are never touched from the learner side.
+    Confirmed rows, and rows the assessor added, are never touched from the learner side;
+    nor are proposals into a signed-off unit (its evidence is frozen).
     """
     fresh = _locked_item(item)
+    units = mappable_units(fresh)
+    open_standards = {unit.standard_id for unit in units if not unit.is_locked}
+    locked_standards = {unit.standard_id for unit in units if unit.is_locked}
     wanted = {criterion.pk for criterion in criteria}
-    allowed = set(
-        Criterion.objects.filter(
-            standard_id=fresh.enrolment.standard_id, pk__in=wanted
-        ).values_list("pk", flat=True)
-    )
-    if allowed != wanted:
-        raise ValidationError("Choose only criteria of this enrolment's standard.")
+    rows = dict(Criterion.objects.filter(pk__in=wanted).values_list("pk", "standard_id"))
+    if set(rows) != wanted or not set(rows.values()) <= open_standards | locked_standards:
+        raise ValidationError("Choose only criteria of your active units.")
     existing = set(fresh.mappings.values_list("criterion_id", flat=True))
+    if {pk for pk, standard in rows.items() if standard in locked_standards} - existing:
+        raise LockedError(
+            "One of the units you chose criteria of is signed off, so its mappings cannot "
+            "change. Only a centre admin can reopen the unit."
+        )
     fresh.mappings.filter(proposed_by_learner=True, confirmed=False).exclude(
         criterion_id__in=wanted
-    ).delete()
+    ).exclude(criterion__standard_id__in=locked_standards).delete()
     Mapping.objects.bulk_create(
         [
             Mapping(item=fresh, criterion_id=pk, proposed_by_learner=True)

@@ -158,13 +158,17 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for(request.user, pk)
     is_owner = item.enrolment.learner_id == request.user.pk
     edit_refusal = services.edit_refusal(item) if is_owner else ""
+    mappings = selectors.item_mappings(item)
     return render(
         request,
         "evidence/evidence_detail.html",
         {
             "item": item,
             "files": selectors.item_files(item),
-            "mappings": selectors.item_mappings(item),
+            "mappings": mappings,
+            "counts_towards": list(
+                {m.criterion.standard_id: m.criterion.standard for m in mappings}.values()
+            ),
             "is_owner": is_owner,
             "can_edit": is_owner and not edit_refusal,
             "edit_refusal": edit_refusal,
@@ -215,7 +219,10 @@ def evidence_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     refusal = services.edit_refusal(item)
     if refusal:
         return _refuse_locked(request, item, refusal)
-    criteria = Criterion.objects.filter(standard_id=item.enrolment.standard_id)
+    units = services.mappable_units(item)
+    criteria = Criterion.objects.filter(
+        standard_id__in=[unit.standard_id for unit in units if not unit.is_locked]
+    )
     mappings = {m.criterion_id: m for m in item.mappings.all()}
     initial = [pk for pk, m in mappings.items() if m.proposed_by_learner and not m.confirmed]
     form = MappingForm(request.POST or None, criteria=criteria, initial={"criteria": initial})
@@ -244,9 +251,10 @@ def evidence_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "form": form,
-            "groups": selectors.criteria_by_group(item.enrolment.standard),
+            "units": [(unit, selectors.criteria_by_group(unit.standard)) for unit in units],
             "selected": selected,
             "confirmed": {pk for pk, m in mappings.items() if m.confirmed},
+            "proposed": {pk for pk, m in mappings.items() if not m.confirmed},
             "assessor_added": {
                 pk for pk, m in mappings.items() if not m.proposed_by_learner and not m.confirmed
             },

@@ -1,10 +1,10 @@
 """Reads for assessment: the mapping grid and what is met, in a constant number of queries.
 
-Cross-standard evidence: one evidence item belongs to one enrolment, but the assessor may map
-it to a criterion of the *same learner's* other enrolments (an equivalent knowledge item, say).
-Such a mapping is an ordinary ``Mapping`` whose criterion is of the other standard; the other
-enrolment's grid shows it with the item's own reference and standard, and it counts as
-evidence for that enrolment like any other.
+Evidence belongs to the learner: an item is numbered E1…En across the learner's evidence and
+has a home unit (the enrolment it was added to), but it may be mapped, by the learner or the
+assessor, to criteria of any of the learner's enrolments. Such a mapping is an ordinary
+``Mapping`` whose criterion is of the other standard; each unit's grid shows as columns the
+items at home in it or mapped to its criteria, and they count as its evidence like any other.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from typing import Any
 from django.db.models import (
     Count,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -91,8 +93,7 @@ class Row:
         """The default rationale for judging the row met: its backing evidence and methods,
         e.g. "Met by E1 (observation), E4 (product)."."""
         backing = [
-            f"{cell.reference}{'' if cell.own else f' of {cell.standard_code}'}"
-            + (f" ({cell.method_label.lower()})" if cell.method_label else "")
+            cell.reference + (f" ({cell.method_label.lower()})" if cell.method_label else "")
             for cell in self.mapped
             if cell.backs
         ]
@@ -143,11 +144,26 @@ def enrolment_grid(enrolment: Enrolment) -> Grid:
         .select_related("group")
         .order_by("kind", "order")
     )
-    items = list(enrolment.evidence_items.filter(status__in=REVIEWABLE).order_by("sequence"))
+    # The columns: the learner's reviewable items at home in this unit or mapped to any of
+    # its criteria (evidence belongs to the learner and may count towards several units).
+    items = list(
+        EvidenceItem.objects.filter(learner_id=enrolment.learner_id, status__in=REVIEWABLE)
+        .filter(
+            Q(enrolment_id=enrolment.pk)
+            | Q(
+                Exists(
+                    Mapping.objects.filter(
+                        item_id=OuterRef("pk"), criterion__standard_id=enrolment.standard_id
+                    )
+                )
+            )
+        )
+        .order_by("sequence")
+    )
     mappings = (
         Mapping.objects.filter(
             criterion__standard_id=enrolment.standard_id,
-            item__enrolment__learner_id=enrolment.learner_id,
+            item__learner_id=enrolment.learner_id,
             item__status__in=REVIEWABLE,
         )
         .values(
@@ -204,7 +220,7 @@ def grid_row(enrolment: Enrolment, criterion: Criterion) -> Row:
     methods = dict(Mapping.Method.choices)
     for mapping in Mapping.objects.filter(
         criterion=criterion,
-        item__enrolment__learner_id=enrolment.learner_id,
+        item__learner_id=enrolment.learner_id,
         item__status__in=REVIEWABLE,
     ).select_related("item__enrolment__standard"):
         row.cells[mapping.item_id] = Cell(

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services as assessment_services
-from assessments.errors import NotPermittedError, WrongStateError
+from assessments.errors import LockedError, NotPermittedError, WrongStateError
 from assessments.models import CriterionJudgement, Enrolment, RecordEntry
 from evidence.models import EvidenceFile, EvidenceItem, Mapping
-from evidence.services import scan_refusal
+from evidence.services import locked_unit_refusal, scan_refusal
 from review.selectors import enrolment_grid, equivalent_targets, target_enrolment
 from review.status import BACKING, CriterionStatus
 from standards.models import Criterion
@@ -59,8 +59,14 @@ def _fresh_item(item: EvidenceItem, assessor: Any) -> EvidenceItem:
         .get(pk=item.pk)
     )
     require_assessor(fresh.enrolment, assessor)
-    assessment_services.ensure_unlocked(fresh.enrolment)
     return fresh
+
+
+def _ensure_not_frozen(item: EvidenceItem) -> None:
+    """Refuse a decision on an item that a signed-off unit freezes (``locked_unit_refusal``:
+    it backs, or would back, that unit's criteria), naming the unit."""
+    if refusal := locked_unit_refusal(item):
+        raise LockedError(refusal)
 
 
 @transaction.atomic
@@ -68,6 +74,7 @@ def evidence_accept(*, item: EvidenceItem, assessor: Any, feedback: str = "") ->
     fresh = _fresh_item(item, assessor)
     if fresh.status != EvidenceItem.Status.SUBMITTED:
         raise WrongStateError(f"{fresh.reference} is not awaiting review.")
+    _ensure_not_frozen(fresh)
     if refusal := scan_refusal(fresh):
         raise WrongStateError(refusal)
     fresh.status = EvidenceItem.Status.ACCEPTED
@@ -91,6 +98,7 @@ def evidence_refer(*, item: EvidenceItem, assessor: Any, feedback: str) -> Evide
     fresh = _fresh_item(item, assessor)
     if fresh.status not in (EvidenceItem.Status.SUBMITTED, EvidenceItem.Status.ACCEPTED):
         raise WrongStateError(f"{fresh.reference} is not submitted or accepted.")
+    _ensure_not_frozen(fresh)
     fresh.status = EvidenceItem.Status.REFERRED
     fresh.full_clean()
     fresh.save()
@@ -105,15 +113,16 @@ def evidence_refer(*, item: EvidenceItem, assessor: Any, feedback: str) -> Evide
 
 
 def _target_for(item: EvidenceItem, criterion: Criterion, assessor: Any) -> Enrolment:
-    """The enrolment whose criterion this is: the item's own, or the learner's other one."""
+    """The unit whose criterion this is (the item's home unit, or the learner's other one),
+    refused when it is signed off: a mapping into a locked unit is frozen."""
     if criterion.standard_id == item.enrolment.standard_id:
         target = item.enrolment
     else:
-        target = target_enrolment(item.enrolment.learner_id, criterion)
+        target = target_enrolment(item.learner_id, criterion)
         if target is None:
             raise WrongStateError("The learner is not enrolled on that criterion's standard.")
         require_assessor(target, assessor)
-        assessment_services.ensure_unlocked(target)
+    assessment_services.ensure_unlocked(target)
     return target
 
 
@@ -285,11 +294,18 @@ def criteria_judge_backed(
 def mappings_confirm_proposed(
     *, item: EvidenceItem, assessor: Any, method: str = ""
 ) -> list[Mapping]:
-    """Confirm every mapping the learner proposed for the item, in one step."""
+    """Confirm every mapping the learner proposed for the item, in one step; proposals into a
+    signed-off unit stay as they are (its mappings are frozen)."""
     proposals = list(Mapping.objects.filter(item=item, confirmed=False).select_related("criterion"))
+    locked = {
+        standard_id
+        for standard_id, unit in assessment_services.learner_units(item.learner_id).items()
+        if unit.is_locked
+    }
     return [
         mapping_add(item=item, criterion=proposal.criterion, assessor=assessor, method=method)
         for proposal in proposals
+        if proposal.criterion.standard_id not in locked
     ]
 
 

@@ -18,11 +18,12 @@ def make_items(
     status: str = EvidenceItem.Status.SUBMITTED,
     evidence_type: str = EvidenceItem.Type.PRODUCT,
 ) -> list[EvidenceItem]:
-    start = enrolment.evidence_items.count()
+    start = EvidenceItem.objects.filter(learner_id=enrolment.learner_id).count()
     now = timezone.now()
     items = [
         EvidenceItem(
             enrolment=enrolment,
+            learner_id=enrolment.learner_id,
             sequence=start + n,
             reference=f"E{start + n}",
             title=f"Care plan review {start + n}",
