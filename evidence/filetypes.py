@@ -8,18 +8,21 @@ decompression-bomb image is refused here rather than later in a thumbnail.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 import struct
+import threading
 import unicodedata
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
 import filetype
 import pikepdf
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 register_heif_opener()
@@ -497,6 +500,23 @@ def _ole_document(file: IO[bytes], guessed: str | None) -> Detected:
     raise refuse_type("application/x-ole-storage")
 
 
+_STRICT = threading.Lock()
+
+
+@contextlib.contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Decode with ``LOAD_TRUNCATED_IMAGES`` off. WeasyPrint turns that global on when it is
+    imported (``weasyprint/images.py``), after which Pillow pads a truncated image with grey
+    instead of failing; it is switched off here for the decode and restored after."""
+    with _STRICT:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _image(file: IO[bytes], media_type: str) -> Detected:
     """Decode the whole image: verify() the structure, then load() the pixels."""
     try:
@@ -508,7 +528,7 @@ def _image(file: IO[bytes], media_type: str) -> Detected:
                 _guard_pixels(image)
                 image.verify()
             file.seek(0)
-            with Image.open(file) as image:
+            with Image.open(file) as image, _strict_decoding():
                 _guard_pixels(image)
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
