@@ -9,7 +9,9 @@ superuser, in no centre) with an unexpired grant to the first centre.
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -95,3 +97,26 @@ def people(db: None) -> People:
         enrolment=enrolment,
         outsider_enrolment=outsider_enrolment,
     )
+
+
+# The browser tests list the pages axe checked, one part per process (xdist workers run them);
+# the main process merges the parts into test-artifacts/axe-pages.txt.
+AXE_PARTS = Path(__file__).parent / "test-artifacts"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        for part in AXE_PARTS.glob("axe-pages.part-*.txt"):
+            part.unlink()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    parts = list(AXE_PARTS.glob("axe-pages.part-*.txt"))
+    pages = {line for part in parts for line in part.read_text().splitlines() if line}
+    for part in parts:
+        part.unlink()
+    if pages:
+        (AXE_PARTS / "axe-pages.txt").write_text("\n".join(sorted(pages)) + "\n")

@@ -1,13 +1,13 @@
 """Browser journeys: Playwright driving the system Chromium (Debian's `chromium` package).
 
 Fixtures:
-- ``browser``: one headless Chromium for the session.
+- ``browser``: one headless Chromium per test process (each xdist worker has its own).
 - ``page`` / ``phone_page``: a fresh context at 1280 px or 360 px wide against the live server.
 - ``login(page, user)``: signs in through the real log-in form (factory users' password is
   ``password``).
 - ``axe_check(page)``: runs the vendored axe-core on the current page and fails on any
   serious or critical violation; every page checked is recorded in ``AXE_PAGES`` and written
-  to ``test-artifacts/axe-pages.txt`` at the end of the session.
+  to ``test-artifacts/axe-pages.txt`` at the end of the run (merged over xdist workers).
 - ``screenshot(page, name)``: saves a full-page PNG under ``test-artifacts/screenshots``.
 """
 
@@ -59,6 +59,7 @@ def _new_page(browser: Browser, live_server, width: int, height: int) -> Iterato
         viewport={"width": width, "height": height},
         locale="en-GB",
         timezone_id="Europe/London",
+        bypass_csp=True,  # axe is injected as an inline script; the pages' own CSP forbids it
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -135,6 +136,9 @@ def screenshot() -> Callable[[Page, str], Path]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the pages this process checked; the root conftest merges the parts of all xdist
+    workers into ``axe-pages.txt``."""
     if AXE_PAGES:
         ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "axe-pages.txt").write_text("\n".join(sorted(set(AXE_PAGES))) + "\n")
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+        (ARTIFACTS / f"axe-pages.part-{worker}.txt").write_text("\n".join(AXE_PAGES) + "\n")

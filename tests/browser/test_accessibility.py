@@ -91,11 +91,10 @@ PHONE_ROLES = {"anonymous", "learner"}
 @pytest.fixture
 def standards_loaded(transactional_db, people) -> None:
     """The real standards, plus a draft and a submitted evidence item of the learner."""
-    from django.core.management import call_command
-
     from tests.evidence.helpers import add_file, make_item, submitted_item
+    from tests.standards_fixture import load_standards
 
-    call_command("loaddata", "standards", verbosity=0)
+    load_standards()
     draft = make_item(people.enrolment, title="Draft notes")
     add_file(draft)
     people.objects = {"draft": draft, "submitted": submitted_item(people.enrolment)}
@@ -150,3 +149,119 @@ def test_keyboard_reaches_skip_link_first(page, people, login) -> None:
     assert focused == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "main"
+
+
+# The demo centre as `manage.py demo` leaves it (run.sh shows it to every newcomer): real
+# standards, long criterion texts, many evidence columns, decisions, a signed-off unit.
+DEMO_WIDTHS = [360, 768]
+
+
+@pytest.fixture
+def demo_data(transactional_db, settings) -> None:
+    from django.core.management import call_command
+
+    from tests.standards_fixture import load_standards
+
+    load_standards()
+    settings.DEBUG = True  # the demo refuses to run with DEBUG off (known passwords)
+    call_command("demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def _demo_pages(username: str) -> list[str]:
+    from assessments.models import Enrolment, RecordEntry
+    from evidence.models import EvidenceItem
+
+    enrolments = list(
+        Enrolment.objects.filter(centre__name="Demo Training Centre")
+        .exclude(assessor=None)
+        .order_by("learner__username", "standard__slug")
+    )
+    items = EvidenceItem.objects.filter(enrolment__in=enrolments).order_by("pk")
+    draft = items.filter(
+        status="draft", enrolment__sign_offs=None, enrolment__learner__username="learner1"
+    ).first()
+    if username == "learner1":
+        mine = [e for e in enrolments if e.learner.username == "learner1"]
+        shown = [
+            items.filter(enrolment__in=mine, status=s).first() for s in ("accepted", "referred")
+        ]
+        return [
+            reverse("learner_dashboard"),
+            reverse("evidence:list"),
+            *(reverse("evidence:detail", args=[i.pk]) for i in [draft, *shown] if i),
+            reverse("evidence:mapping", args=[draft.pk]),
+            reverse("evidence:submit", args=[draft.pk]),
+            *(reverse("review:grid", args=[e.pk]) for e in mine),
+            reverse("assessments:record", args=[mine[0].pk]),
+            reverse("standards:detail", args=["scdcpc509-v2"]),
+            reverse("portfolio:exports"),
+        ]
+    if username == "assessor1":
+        open_unit = next(e for e in enrolments if not e.sign_offs.exists())
+        criterion = open_unit.standard.criteria.order_by("kind", "order").first()
+        return [
+            reverse("assessor_dashboard"),
+            *(reverse("review:grid", args=[e.pk]) for e in enrolments),
+            *(reverse("review:review", args=[i.pk]) for i in items.exclude(status="draft")[:3]),
+            reverse("review:judge", args=[open_unit.pk, criterion.pk]),
+            reverse("review:sign_off", args=[open_unit.pk]),
+            reverse("assessments:record", args=[open_unit.pk]),
+        ]
+    if username == "iqa1":
+        entry = RecordEntry.objects.filter(
+            enrolment__in=enrolments, action="judgement", iqa_sample__isnull=True
+        ).first()
+        assessor = enrolments[0].assessor
+        return [
+            reverse("iqa_dashboard"),
+            reverse("review:iqa_assessors"),
+            reverse("review:iqa_decisions", args=[assessor.pk]),
+            reverse("review:iqa_sample", args=[entry.pk]),
+        ]
+    learner = enrolments[0].learner
+    return [  # admin1
+        reverse("centre_dashboard"),
+        reverse("centres:people"),
+        reverse("centres:person_create"),
+        reverse("centres:person_detail", args=[learner.pk]),
+        reverse("centres:enrolments"),
+        reverse("centres:enrolment_edit", args=[enrolments[0].pk]),
+        reverse("portfolio:export_cohort"),
+    ]
+
+
+# Each box's vertical centre against its label's first line, for every checkbox and radio.
+MISALIGNED_CHECKS = """() => [...document.querySelectorAll('.form-check')].flatMap(check => {
+    const input = check.querySelector('.form-check-input');
+    const label = check.querySelector('.form-check-label');
+    if (!input || !label || !label.textContent.trim()) return [];
+    const box = input.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(label);
+    const line = range.getClientRects()[0];
+    const offset = (box.top + box.height / 2) - (line.top + line.height / 2);
+    return Math.abs(offset) > 3 ? [`${label.textContent.trim().slice(0, 40)}: ${offset}px`] : [];
+})"""
+
+
+@pytest.mark.parametrize("username", ["learner1", "assessor1", "iqa1", "admin1"])
+def test_demo_pages_pass_axe_and_reflow(page, demo_data, axe_check, username) -> None:
+    """At a phone's and a tablet's width, every page a demo user reaches passes axe, the page
+    itself never scrolls sideways (a wide table scrolls in its own keyboard-reachable
+    region), and checkboxes and radio buttons sit level with their labels."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    urls = _demo_pages(username)
+    for width in DEMO_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for url in urls:
+            response = page.goto(url)
+            assert response is not None and response.status == 200, url
+            axe_check(page)
+            wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, f"{url} is {wide}px wider than the {width}px viewport"
+            assert not page.evaluate(MISALIGNED_CHECKS), f"{url} at {width}px"

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from assessments.models import Enrolment
 from standards.models import Standard
 from tests.portfolio.builders import add_evidence, judge_and_sign
+from tests.standards_fixture import load_standards
 
 
 @pytest.fixture
 def standards(db: None) -> None:
-    call_command("loaddata", "standards", verbosity=0)
+    load_standards()
 
 
 @pytest.fixture

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from standards.models import Criterion
 from standards.selectors import equivalents_of
+from tests.standards_fixture import load_standards
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def loaded() -> None:
-    call_command("loaddata", "standards", verbosity=0)
+    load_standards()
 
 
 def crit(slug: str, reference: str) -> Criterion:

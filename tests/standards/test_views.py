@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,11 +10,12 @@ from django.urls import reverse
 from standards.models import Criterion, Standard
 from standards.services import correction_create
 from tests.factories import StandardFactory, UserFactory
+from tests.standards_fixture import load_standards
 
 
 @pytest.fixture
 def loaded(people):
-    call_command("loaddata", "standards", verbosity=0)
+    load_standards()
     return people
 
 
