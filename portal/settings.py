@@ -364,6 +364,11 @@ def _site_url() -> str:
     elif ALLOWED_HOSTS and not ALLOWED_HOSTS[0].startswith((".", "*")):
         default = f"https://{ALLOWED_HOSTS[0]}"
     url = env_str("SITE_URL", default).rstrip("/")
+    if not url:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set (e.g. https://portal.example.org) when DEBUG is off and the "
+            "first ALLOWED_HOSTS entry is a wildcard: emails link to it."
+        )
     parts = url.split("/")
     if not url.startswith(("http://", "https://")) or len(parts) != 3 or not parts[2]:
         raise ImproperlyConfigured(
