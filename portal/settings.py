@@ -2,7 +2,8 @@
 
 Development defaults are safe and embedded: SQLite, a private local folder for evidence,
 background tasks stored in the database and run by ``manage.py db_worker``.
-Production sets ``DEBUG=0`` and must then supply ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+Production sets ``DEBUG=0`` and must then supply ``SECRET_KEY``, ``RECORD_MAC_KEY`` and
+``ALLOWED_HOSTS``.
 """
 
 from __future__ import annotations
