@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments.models import Enrolment
 from evidence.models import EvidenceItem
 from evidence.services import ITEM_FIELDS
+from standards.formfields import ModelIdsField
 from standards.models import Criterion
 
 WITNESS_FIELDS = ("witness_name", "witness_role", "witness_relationship")
@@ -128,7 +129,7 @@ class FileUploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = ModelIdsField(
         queryset=Criterion.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -26,13 +26,14 @@ from assessments.services import enrolment_is_locked
 from evidence.models import Mapping
 from review import access, plans
 from review.models import AssessmentPlan
+from standards.formfields import ModelIdsField
 from standards.models import Criterion, CriterionGroup
 
 EXTRA_ACTIVITIES = 3
 REFERENCE_SPLIT = re.compile(r"[\s,;]+")
 
 
-class GroupChoiceField(forms.ModelMultipleChoiceField):
+class GroupChoiceField(ModelIdsField):
     def label_from_instance(self, obj: CriterionGroup) -> str:
         reference = f"{obj.reference}. " if obj.reference else ""
         return f"{reference}{obj.title} ({obj.get_kind_display().lower()})"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -9,7 +10,8 @@ from django.template.defaultfilters import filesizeformat
 from assessments.models import Enrolment
 from portal.accounts.models import User
 from portal.centres.models import Centre
-from portal.portfolio.models import PortfolioExport
+from portal.portfolio.models import CODE_ALPHABET, PortfolioExport
+from standards.formfields import ModelIdsField
 from standards.models import Standard
 
 COHORT_SCOPES = [
@@ -24,7 +26,7 @@ class CohortForm(forms.Form):
     scope = forms.ChoiceField(choices=COHORT_SCOPES, widget=forms.RadioSelect, label="Export")
     assessor = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     standard = forms.ModelChoiceField(queryset=Standard.objects.none(), required=False)
-    learners = forms.ModelMultipleChoiceField(
+    learners = ModelIdsField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -77,11 +79,50 @@ class CohortForm(forms.Form):
         return data
 
 
+CODE_CHARS = re.compile(f"[{CODE_ALPHABET}]{{12}}")
+
+
+def normalise_code(value: str) -> str:
+    """``pf-7kq2 m9xd-4hta``, ``PF7KQ2M9XD4HTA`` or ``7KQ2-M9XD-4HTA`` as ``PF-7KQ2-M9XD-4HTA``;
+    "" if it cannot be a verification code."""
+    chars = re.sub(r"[\s\-–]", "", value.upper())
+    if len(chars) == 14 and chars.startswith("PF"):
+        chars = chars[2:]
+    if not CODE_CHARS.fullmatch(chars):
+        return ""
+    return f"PF-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
 class VerifyForm(forms.Form):
-    pdf = forms.FileField(label="Exported portfolio (PDF)")
+    """Either the PDF or its verification code; the page's two buttons say which
+    (``check`` is ``pdf`` or ``code``)."""
+
+    code = forms.CharField(
+        label="Verification code",
+        required=False,
+        max_length=40,
+        help_text="As printed on the PDF's cover and at the foot of each page, like "
+        "PF-7KQ2-M9XD-4HTA.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    pdf = forms.FileField(label="Exported portfolio (PDF)", required=False)
+
+    def clean_code(self) -> str:
+        value = self.cleaned_data["code"].strip()
+        if not value:
+            return ""
+        code = normalise_code(value)
+        if not code:
+            raise forms.ValidationError(
+                "That is not a verification code of this portal: it has PF and 12 letters "
+                "and digits, like PF-7KQ2-M9XD-4HTA."
+            )
+        return code
 
     def clean_pdf(self) -> Any:
         upload = self.cleaned_data["pdf"]
+        if upload is None:
+            return None
         limit = settings.PORTFOLIO_VERIFY_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
@@ -89,3 +130,16 @@ class VerifyForm(forms.Form):
                 "give the centre the verification code printed in the PDF instead."
             )
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        check = self.data.get("check")
+        if check == "code" or (check != "pdf" and "code" in self.data and not self.files):
+            data["check"] = "code"
+            if not data.get("code") and "code" not in self.errors:
+                self.add_error("code", "Enter the verification code printed in the PDF.")
+        else:
+            data["check"] = "pdf"
+            if not data.get("pdf") and "pdf" not in self.errors:
+                self.add_error("pdf", "Choose the exported PDF to verify.")
+        return data
