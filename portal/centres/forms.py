@@ -124,3 +124,20 @@ class PeopleFilterForm(forms.Form):
             ("inactive", "Deactivated"),
         ],
     )
+
+
+class CentreSecurityForm(forms.Form):
+    require_staff_2fa = forms.BooleanField(
+        required=False,
+        label="Require two-factor log-in for assessors, IQAs and centre admins",
+        help_text=(
+            "Each of them sets up an authenticator app at their next log-in and gives a code "
+            "from it every time they log in. Learners are not asked."
+        ),
+    )
+    your_password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Type your own password again to change this setting.",
+    )

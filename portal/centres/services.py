@@ -207,3 +207,12 @@ def eqa_grant(
         },
     )
     return grant
+
+
+@transaction.atomic
+def centre_security_update(*, centre: Centre, require_staff_2fa: bool) -> Centre:
+    """Turn two-factor log-in for the centre's staff on or off."""
+    centre.require_staff_2fa = require_staff_2fa
+    centre.full_clean()
+    centre.save(update_fields=["require_staff_2fa"])
+    return centre

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from assessments.models import Enrolment
 from assessments.reauth import password_confirms
 from portal.centres import services
 from portal.centres.access import get_person_for_admin, people_of, require_centre_admin
-from portal.centres.forms import EnrolmentForm, PeopleFilterForm, PersonForm
+from portal.centres.forms import CentreSecurityForm, EnrolmentForm, PeopleFilterForm, PersonForm
 from review.status import with_state
 
 PAGE_SIZE = 25
@@ -316,5 +317,42 @@ def enrolment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "breadcrumbs": _crumbs(
                 ("Enrolments", reverse("centres:enrolments")), (str(enrolment), None)
             ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def centre_security(request: HttpRequest) -> HttpResponse:
+    """Two-factor log-in for the centre's staff, on or off, confirmed by the admin's password
+    (counted by django-axes like a failed log-in)."""
+    centre = require_centre_admin(request.user)
+    form = CentreSecurityForm(
+        request.POST or None, initial={"require_staff_2fa": centre.require_staff_2fa}
+    )
+    if request.method == "POST" and form.is_valid():
+        if not password_confirms(
+            request=request, user=request.user, password=form.cleaned_data["your_password"]
+        ):
+            form.add_error("your_password", "That is not your password.")
+        else:
+            wanted = form.cleaned_data["require_staff_2fa"]
+            services.centre_security_update(centre=centre, require_staff_2fa=wanted)
+            messages.success(
+                request,
+                "Two-factor log-in is now required of staff: you set yours up now."
+                if wanted
+                else "Two-factor log-in is no longer required of staff.",
+            )
+            return redirect("centre_dashboard")
+    return render(
+        request,
+        "centres/security_form.html",
+        {
+            "form": form,
+            "centre": centre,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
+            "breadcrumbs": _crumbs(("Log-in security", None)),
         },
     )

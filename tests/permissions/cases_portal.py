@@ -97,6 +97,13 @@ CASES = [
         },
         kwargs=lambda p: {"pk": p.enrolment.pk},
     ),
+    Case("centres:security", ADMIN_ONLY),
+    Case(
+        "centres:security",
+        {"admin": 302, "outsider_admin": 302},
+        method="post",
+        data=lambda p: {"your_password": "password"},  # leaves two-factor off
+    ),
     Case("login", dict.fromkeys(ANYONE, 302), anonymous=200),  # signed in: sent home
     Case("logout", {}, default=405, anonymous=405),
     Case("logout", dict.fromkeys(ANYONE, 302), method="post"),
