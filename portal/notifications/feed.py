@@ -97,6 +97,7 @@ def _collect_record(centre_id: int, head: int) -> int:
                 Notification(
                     recipient=user,
                     centre_id=centre_id,
+                    enrolment_id=entry.enrolment_id,
                     kind=kind,
                     text=_record_text(entry, kind),
                     link=link,
@@ -220,6 +221,7 @@ def _collect_submissions(now: datetime.datetime) -> int:
             Notification(
                 recipient=assessor,
                 centre_id=enrolment.centre_id,
+                enrolment=enrolment,
                 kind=Kind.EVIDENCE_SUBMITTED,
                 text=_fit(
                     f"{enrolment.learner.display_name} submitted {item.reference} "

@@ -37,6 +37,12 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
+    enrolment = models.ForeignKey(
+        "assessments.Enrolment",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Whose work it is about: erasing the learner deletes it.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     text = models.CharField(max_length=500)
     link = models.CharField(max_length=300)

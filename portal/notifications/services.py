@@ -192,3 +192,12 @@ def notifications_prune(*, now: datetime.datetime | None = None) -> int:
     cutoff = now - datetime.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
     deleted, _ = Notification.objects.filter(read_at__isnull=False, occurred_at__lt=cutoff).delete()
     return deleted
+
+
+def notifications_erase_for(*, learner: Any) -> int:
+    """Delete every notification about the learner's work (theirs and their assessors' and
+    admins'), for the erasure of their personal data: the texts name them and their items."""
+    deleted, _ = Notification.objects.filter(
+        Q(recipient=learner) | Q(enrolment__learner=learner)
+    ).delete()
+    return deleted

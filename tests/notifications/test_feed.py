@@ -171,3 +171,23 @@ def test_cursor_starts_where_it_is_set(people) -> None:
     assert notifications_collect() == 1
     assert RecordCursor.objects.get(centre=people.centre).sequence == head + 1
     assert EvidenceItem.objects.get(pk=later.pk).status == EvidenceItem.Status.REFERRED
+
+
+def test_erasing_a_learner_deletes_what_was_said_about_their_work(people) -> None:
+    from portal.notifications.services import notifications_erase_for
+
+    item = submitted_item(people.enrolment)
+    services.evidence_accept(item=item, assessor=people.assessor)
+    submitted_item(people.enrolment)
+    amirs = EnrolmentFactory(
+        learner=people.other_learner,
+        centre=people.centre,
+        standard=people.enrolment.standard,
+        assessor=people.assessor,
+    )
+    submitted_item(amirs)
+    notifications_collect()
+    assert Notification.objects.count() == 3
+    assert Notification.objects.filter(enrolment=people.enrolment).count() == 2
+    assert notifications_erase_for(learner=people.learner) == 2
+    assert list(Notification.objects.values_list("enrolment", flat=True)) == [amirs.pk]

@@ -7,6 +7,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import Enrolment
 from portal.notifications.models import EmailChoice, Notification, NotificationPreference
 
 LIST = reverse("notifications:list")
@@ -18,6 +19,7 @@ def _notify(user, n: int = 1, *, text: str = "Bob Assessor accepted E1 Care plan
         Notification.objects.create(
             recipient=user,
             centre=user.centre,
+            enrolment=Enrolment.objects.filter(centre=user.centre).first(),
             kind=Notification.Kind.EVIDENCE_ACCEPTED,
             text=text,
             link=reverse("evidence:list"),

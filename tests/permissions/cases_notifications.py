@@ -27,6 +27,7 @@ def _alices(people) -> dict:
     notification = Notification.objects.create(
         recipient=people.learner,
         centre=people.centre,
+        enrolment=people.enrolment,
         kind=Notification.Kind.EVIDENCE_ACCEPTED,
         text="Bob Assessor accepted E1 Care plan review",
         link=reverse("evidence:list"),
