@@ -24,10 +24,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.errors import error_text, form_error
 from assessments.models import Enrolment, IqaSample, RecordEntry
-from assessments.services import enrolment_is_locked, open_sign_off
+from assessments.services import enrolment_is_locked, learner_units, open_sign_off
 from evidence.models import EvidenceItem, Mapping
 from evidence.selectors import awaiting_review_for, criteria_by_group, item_files, item_mappings
-from evidence.services import scan_refusal
+from evidence.services import locked_unit_refusal, scan_refusal
 from review import access, sampling, services
 from review import sign_off as sign_off_services
 from review.plans import plan_current
@@ -126,12 +126,27 @@ def _grid_crumbs(request: HttpRequest, enrolment: Enrolment) -> list[tuple[str, 
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     item = access.item_for_review(request.user, pk, act=False)
     enrolment = item.enrolment
-    can_act = enrolment.assessor_id == request.user.pk and not enrolment_is_locked(enrolment)
+    can_act = enrolment.assessor_id == request.user.pk
     mappings = item_mappings(item)
     mapped_ids = {m.criterion_id for m in mappings}
+    # Locks are per unit: a mapping into a signed-off unit is shown without controls, and
+    # the item may be mapped to the criteria of any of the learner's open units.
+    units = learner_units(item.learner_id)
+    for mapping in mappings:
+        unit = units.get(mapping.criterion.standard_id)
+        mapping.unit_locked = unit is None or unit.is_locked
+    open_units = sorted(
+        (
+            unit
+            for unit in units.values()
+            if not unit.is_locked and unit.assessor_id == request.user.pk
+        ),
+        key=lambda unit: (unit.standard_id != enrolment.standard_id, unit.standard.title),
+    )
     groups = [
-        (group, [c for c in criteria if c.pk not in mapped_ids])
-        for group, criteria in criteria_by_group(enrolment.standard)
+        (unit, group, [c for c in criteria if c.pk not in mapped_ids])
+        for unit in open_units
+        for group, criteria in criteria_by_group(unit.standard)
     ]
     return render(
         request,
@@ -141,8 +156,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "enrolment": enrolment,
             "files": item_files(item),
             "mappings": mappings,
-            "proposed_count": sum(not m.confirmed for m in mappings),
-            "unmapped_groups": [(g, cs) for g, cs in groups if cs],
+            "proposed_count": sum(not m.confirmed and not m.unit_locked for m in mappings),
+            "unmapped_groups": [(u, g, cs) for u, g, cs in groups if cs],
+            "frozen": locked_unit_refusal(item),
             "methods": Mapping.Method.choices,
             "default_method": services.default_method(item),
             "can_act": can_act,
