@@ -292,3 +292,34 @@ __all__ = [
     "pdf_bytes",
     "png_bytes",
 ]
+
+
+def portfolio_pdf(
+    manifest: bytes | None, *, code: str = "PF-AAAA-BBBB-CCCC", raw: bool = False
+) -> bytes:
+    """A PDF carrying a verification code and ``manifest`` as its embedded manifest. With
+    ``raw``, ``manifest`` is already Flate-compressed and is written as is (a bomb)."""
+    import pikepdf
+
+    from portal.portfolio.render import KEYWORD_PREFIX, MANIFEST_NAME
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Keywords"] = f"{KEYWORD_PREFIX}{code}"
+    if manifest is not None:
+        pdf.attachments[MANIFEST_NAME] = pikepdf.AttachedFileSpec(pdf, b"{}")
+        stream = pdf.attachments[MANIFEST_NAME].get_file().obj
+        if raw:
+            stream.write(manifest, filter=pikepdf.Name.FlateDecode)
+            stream.Params.Size = 2  # the lie a bomb tells
+        else:
+            stream.write(manifest)
+    out = io.BytesIO()
+    pdf.save(out, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False)
+    return out.getvalue()
+
+
+def manifest_bomb_pdf(megabytes: int = 800) -> bytes:
+    """The issue's 816 KB PDF whose embedded manifest inflates to 800 MB."""
+    raw, _crc, _size = _zeros_deflated(megabytes)
+    return portfolio_pdf(b"\x78\xda" + raw + b"\0\0\0\0", raw=True)
