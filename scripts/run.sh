@@ -12,7 +12,11 @@ $PY manage.py loaddata standards -v0
 $PY manage.py demo
 $PY manage.py db_worker &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null || true' EXIT INT TERM
+# The scheduler's job in production (docs/notifications.md): turn new decisions into
+# notifications every minute.
+$PY manage.py collect_notifications --every 60 &
+COLLECTOR=$!
+trap 'kill $WORKER $COLLECTOR 2>/dev/null || true' EXIT INT TERM
 echo
-echo "Portal: http://$HOST:$PORT/   (background worker pid $WORKER; Ctrl+C stops both)"
+echo "Portal: http://$HOST:$PORT/   (background worker pid $WORKER, notifications pid $COLLECTOR; Ctrl+C stops all)"
 $PY manage.py runserver "$HOST:$PORT"
