@@ -16,6 +16,7 @@ from django.db.models import Model, QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from assessments.errors import constraint_message
 from assessments.models import (
     CriterionJudgement,
     Enrolment,
@@ -118,13 +119,8 @@ class RecordedAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except IntegrityError as error:
-            constraint = next(
-                (c for c in self.model._meta.constraints if c.name in str(error)), None
-            )
-            reason = (
-                constraint.get_violation_error_message()
-                if constraint is not None
-                else "it conflicts with another record"
+            reason = constraint_message(self.model, error) or (
+                "it conflicts with another record (a database constraint refused it)."
             )
             self.message_user(request, f"Nothing was saved: {reason}", level=messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())

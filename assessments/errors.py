@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 
 
 class DecisionError(ValidationError):
@@ -45,3 +46,21 @@ def form_error(form: Any, error: ValidationError) -> None:
 def error_text(error: ValidationError) -> str:
     """A service's refusal as one sentence or more, for a message or an htmx cell."""
     return " ".join(error.messages)
+
+
+def constraint_message(model: type[Model], error: Exception) -> str:
+    """The violation message of the model's constraint a database error reports, or "".
+
+    PostgreSQL names the constraint; SQLite names a unique constraint's columns
+    (``UNIQUE constraint failed: table.a, table.b``) and a check constraint by name.
+    """
+    text = str(error)
+    table = model._meta.db_table
+    for constraint in model._meta.constraints:
+        columns = [
+            f"{table}.{model._meta.get_field(name).column}"
+            for name in getattr(constraint, "fields", ())
+        ]
+        if constraint.name in text or (columns and all(c in text for c in columns)):
+            return str(constraint.get_violation_error_message())
+    return ""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessments.errors import NotPermittedError, WrongStateError
+from assessments.errors import NotPermittedError, WrongStateError, constraint_message
 from assessments.models import Enrolment, RecordEntry
 from assessments.services import record_append
 from portal.accounts.models import User
@@ -152,9 +152,8 @@ def _save_enrolment(enrolment: Enrolment) -> None:
         with transaction.atomic():
             enrolment.save()
     except IntegrityError as error:
-        for constraint in Enrolment._meta.constraints:
-            if constraint.name in str(error):
-                raise ValidationError(constraint.get_violation_error_message()) from None
+        if message := constraint_message(Enrolment, error):
+            raise ValidationError(message) from None
         raise
 
 
