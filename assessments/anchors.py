@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from assessments import signing
 from assessments.models import RecordEntry
+from assessments.record import ChainReport
 
 
 @dataclass(frozen=True)
@@ -58,22 +59,20 @@ def _signed_line(document: dict) -> str:
     return json.dumps(signed, sort_keys=True, separators=(",", ":"))
 
 
-def head_lines(centre_ids: list[int]) -> list[str]:
-    """One signed anchor line for the current head of each centre that has a record."""
+def head_lines(reports: list[ChainReport]) -> list[str]:
+    """One signed anchor line for each verified centre's head: the entry the check reached,
+    not whatever was appended since."""
     now = timezone.now()  # UTC
     lines = []
-    for centre_id in centre_ids:
-        head = (
-            RecordEntry.objects.filter(centre_id=centre_id)
-            .order_by("-sequence")
-            .values("sequence", "entry_hash", "mac", "mac_key_id")
-            .first()
-        )
-        if head is None:
+    for report in reports:
+        if report.first_break is not None or not report.entries:
             continue
+        head = RecordEntry.objects.values("entry_hash", "mac", "mac_key_id").get(
+            centre_id=report.centre_id, sequence=report.entries
+        )
         document = {
-            "centre": centre_id,
-            "sequence": head["sequence"],
+            "centre": report.centre_id,
+            "sequence": report.entries,
             "entry_hash": head["entry_hash"],
             "entry_mac": head["mac"],
             "entry_mac_key_id": head["mac_key_id"],

@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 broken.append(report.first_break)
                 self.stderr.write(f"NOT ANCHORED {report.first_break}")
             else:
-                good.append(centre_id)
+                good.append(report)
         lines = head_lines(good)
         if lines:
             path = anchors_append(lines)
