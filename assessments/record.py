@@ -85,6 +85,57 @@ def verify_centre(centre_id: int) -> ChainReport:
     return ChainReport(centre_id, count, expected_prev, None, unsigned)
 
 
+@dataclass(frozen=True)
+class RecordHead:
+    """The latest entry of a centre's record: what a later check of the chain must reach."""
+
+    sequence: int
+    entry_hash: str
+
+
+def record_head(centre_id: int) -> RecordHead:
+    """The centre's latest entry (sequence 0 and the genesis hash for an empty record).
+
+    Only the newest entry is read, not checked: ``verify_centre`` walks the whole chain."""
+    last = (
+        RecordEntry.objects.filter(centre_id=centre_id)
+        .order_by("-sequence")
+        .values_list("sequence", "entry_hash")
+        .first()
+    )
+    return RecordHead(*last) if last else RecordHead(0, GENESIS_HASH)
+
+
+def verify_span(centre_id: int, *, first: int, head: RecordHead) -> ChainBreak | None:
+    """Check the centre's chain from entry ``first`` up to a head kept elsewhere (printed in
+    a PDF, stored with an export): every entry in between is present, hashes to its own
+    ``entry_hash`` and names the one before it, and the entry at the head's sequence still
+    has the head's hash. A head that still matches pins every entry before it, so this
+    proves entries ``first``..head unchanged without walking the whole record."""
+    expected_sequence = max(first, 1)
+    expected_prev: str | None = None
+    entries = RecordEntry.objects.filter(
+        centre_id=centre_id, sequence__gte=expected_sequence, sequence__lte=head.sequence
+    ).order_by("sequence")
+    for entry in entries.iterator(chunk_size=500):
+        problem = None
+        if entry.sequence != expected_sequence:
+            problem = f"entries {expected_sequence}..{entry.sequence - 1} are missing"
+        elif expected_prev is not None and entry.prev_hash != expected_prev:
+            problem = "its prev_hash does not match the previous entry's hash"
+        elif entry.compute_hash() != entry.entry_hash:
+            problem = "its contents do not match its hash (edited after it was written)"
+        if problem:
+            return ChainBreak(centre_id, entry.sequence, entry.pk, problem)
+        expected_prev = entry.entry_hash
+        expected_sequence += 1
+    if expected_sequence <= head.sequence:
+        return ChainBreak(centre_id, head.sequence, None, "the entry is missing")
+    if head.sequence and expected_prev is not None and expected_prev != head.entry_hash:
+        return ChainBreak(centre_id, head.sequence, None, "its hash differs from the head's")
+    return None
+
+
 def centres_with_records() -> list[int]:
     return sorted(set(RecordEntry.objects.values_list("centre_id", flat=True).distinct()))
 
@@ -221,6 +272,19 @@ def describe_entry(entry: RecordEntry) -> str:
         text = _with("reopened the unit", reason)
     elif action == Action.ADMIN_CHANGE:
         text = _admin_change(payload)
+    elif action in (Action.PLAN_DRAFTED, Action.PLAN_SIGNED):
+        version = _text(payload, "version")
+        plan = f"version {version} of the assessment plan" if version else "the assessment plan"
+        if action == Action.PLAN_DRAFTED:
+            count = payload.get("activities")
+            if isinstance(count, int) and not isinstance(count, bool):
+                plan += f" ({count} activit{'y' if count == 1 else 'ies'})"
+            text = _with(f"drafted {plan}", reason)
+        else:
+            role = {"assessor": "the assessor", "learner": "the learner"}.get(
+                _text(payload, "signed_as"), ""
+            )
+            text = f"signed {plan}" + (f" as {role}" if role else "")
     elif action == Action.LEARNER_ERASED:
         text = _with("erased the learner's personal data", reason)
     else:

@@ -125,6 +125,12 @@ class PortfolioDocument(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     manifest = models.JSONField(help_text="The manifest embedded in the PDF, as exported.")
     pages = models.PositiveIntegerField()
+    record_head_sequence = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The centre's latest record entry at export."
+    )
+    record_head_hash = models.CharField(
+        max_length=64, blank=True, help_text="That entry's hash, printed in the PDF."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -25,6 +25,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps
 from weasyprint import HTML, Attachment
 
+from assessments.record import RecordHead, record_head
 from portal.accounts.models import User
 from portal.centres.models import Centre
 from portal.portfolio.fetcher import PRIVATE_PREFIX, PortfolioURLFetcher
@@ -57,6 +58,7 @@ class RenderedPortfolio:
     html: str
     prepare_seconds: float  # queries, images, template
     weasyprint_seconds: float  # WeasyPrint alone: HTML to PDF bytes
+    head: RecordHead | None = None  # the centre's record head at export, printed and kept
 
 
 def cached_image(row: FileRow) -> str:
@@ -81,15 +83,24 @@ def cached_image(row: FileRow) -> str:
 
 
 def build_manifest(
-    data: PortfolioData, *, code: str, export_code: str, exported_at: datetime.datetime
+    data: PortfolioData,
+    *,
+    code: str,
+    export_code: str,
+    exported_at: datetime.datetime,
+    head: RecordHead | None = None,
 ) -> dict[str, Any]:
     """What the PDF claims to contain; embedded in it and kept with the export record."""
-    return {
+    manifest = {
         "format": MANIFEST_FORMAT,
         "verification_code": code,
         "export": export_code,
         "exported_at": exported_at.astimezone(datetime.UTC).isoformat(),
-        "learner": {"id": data.learner.pk, "username": data.learner.username},
+        "learner": {
+            "id": data.learner.pk,
+            "username": data.learner.username,
+            "name": data.learner.display_name,
+        },
         "centre": {"id": data.centre.pk, "name": data.centre.name},
         "enrolments": [
             {
@@ -120,13 +131,22 @@ def build_manifest(
             for row in item.files
         ],
     }
+    if head is not None:
+        manifest["record_head"] = {"sequence": head.sequence, "entry_hash": head.entry_hash}
+    return manifest
 
 
 def attachment_name(item_reference: str, row: FileRow) -> str:
     return f"{item_reference}-{row.file.pk}-{row.file.original_name}"
 
 
-def render_html(data: PortfolioData, *, code: str, exported_at: datetime.datetime) -> str:
+def render_html(
+    data: PortfolioData,
+    *,
+    code: str,
+    exported_at: datetime.datetime,
+    head: RecordHead | None = None,
+) -> str:
     # Times in the centre's time zone, as its pages show them (a worker has no request).
     with timezone.override(data.centre.time_zone):
         return render_to_string(
@@ -135,6 +155,7 @@ def render_html(data: PortfolioData, *, code: str, exported_at: datetime.datetim
                 "data": data,
                 "code": code,
                 "exported_at": exported_at,
+                "head": head,
                 "keyword": KEYWORD_PREFIX + code,
                 "missing_text": MISSING_TEXT_LABEL,
                 "unknown_code": UNKNOWN_CODE_LABEL,
@@ -180,14 +201,18 @@ def render_portfolio(
         requested_by=requested_by,
         embed_max_bytes=settings.PORTFOLIO_EMBED_MAX_BYTES,
     )
+    # Read after the learner's entries, so the head is at or after every entry shown.
+    head = record_head(centre.pk)
     private_names: set[str] = set()
     for row in data.files:
         if row.file.kind == "image":
             row.image = cached_image(row)
             if row.image:
                 private_names.add(row.image)
-    manifest = build_manifest(data, code=code, export_code=export_code, exported_at=exported_at)
-    html = render_html(data, code=code, exported_at=exported_at)
+    manifest = build_manifest(
+        data, code=code, export_code=export_code, exported_at=exported_at, head=head
+    )
+    html = render_html(data, code=code, exported_at=exported_at, head=head)
     manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode()
     attachments = [
         Attachment(
@@ -231,4 +256,5 @@ def render_portfolio(
         html=html,
         prepare_seconds=prepared - started,
         weasyprint_seconds=finished - prepared,
+        head=head,
     )

@@ -122,6 +122,9 @@ def _render_document(export: PortfolioExport, learner: User) -> PortfolioDocumen
     document.sha256 = rendered.sha256
     document.manifest = rendered.manifest
     document.pages = rendered.pages
+    if rendered.head is not None:
+        document.record_head_sequence = rendered.head.sequence
+        document.record_head_hash = rendered.head.entry_hash
     document.file.save(
         f"{EXPORT_FOLDER}/{export.pk}/{document.verification_code}.pdf",
         ContentFile(rendered.pdf),

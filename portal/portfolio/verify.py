@@ -5,10 +5,16 @@ The PDF carries its verification code twice: in its metadata keywords and in the
 of the exact bytes exported and the manifest. Then:
 
 - bytes differ from the export: the PDF was altered after export (any edit, even re-saving);
+- the record head printed in the PDF (the centre's latest entry at export): the chain from the
+  portfolio's first entry up to it no longer verifies, so an entry was changed or removed;
 - embedded manifest differs from the kept one: the manifest inside the PDF was tampered with;
 - record entries of the exported enrolments: changed (same number, other hash), missing, or
   added since the export (the portfolio is out of date, not forged);
 - evidence files: removed, changed (other SHA-256) or added since the export.
+
+Given only the verification code (``verify_code``), the same record and evidence checks run
+against what was kept at export; there are no bytes to compare, so the answer says what was
+exported (time, learner, the PDF's SHA-256, the record head) for the holder to compare.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import pikepdf
 from django.conf import settings
 
 from assessments.models import RecordEntry
+from assessments.record import RecordHead, verify_span
 from evidence.filetypes import StreamTooLarge, read_pdf_stream
 from evidence.models import EvidenceFile
 from portal.portfolio.models import PortfolioDocument
@@ -40,12 +47,14 @@ class Verification:
     document: PortfolioDocument | None = None
     sha256: str = ""
     unchanged_bytes: bool = False
+    by_code: bool = False  # checked from the code alone: no file to compare
     problems: list[str] = field(default_factory=list)  # the PDF or the record was altered
     updates: list[str] = field(default_factory=list)  # the record moved on since export
 
     @property
     def genuine(self) -> bool:
-        return self.document is not None and self.unchanged_bytes and not self.problems
+        bytes_ok = self.by_code or self.unchanged_bytes
+        return self.document is not None and bytes_ok and not self.problems
 
     @property
     def matches(self) -> bool:
@@ -53,9 +62,37 @@ class Verification:
         return self.genuine and not self.updates
 
     @property
+    def learner_name(self) -> str:
+        """The learner's name as printed in the PDF (kept in its manifest since the record
+        head was; older exports fall back to the account's name today)."""
+        if self.document is None:
+            return ""
+        learner = self.document.manifest.get("learner")
+        name = learner.get("name") if isinstance(learner, dict) else None
+        return str(name) if name else self.document.learner.display_name
+
+    @property
+    def head(self) -> RecordHead | None:
+        if self.document is None or self.document.record_head_sequence is None:
+            return None
+        return RecordHead(self.document.record_head_sequence, self.document.record_head_hash)
+
+    @property
     def verdict(self) -> str:
         if self.document is None:
             return "Not verified: " + (self.problems[0] if self.problems else "unknown code.")
+        if self.by_code:
+            if self.matches:
+                return (
+                    "Intact: the record entries and evidence files of this export are unchanged "
+                    "and nothing has been decided since."
+                )
+            if self.genuine:
+                return (
+                    "Intact but out of date: nothing exported was changed, but the record has "
+                    "moved on since."
+                )
+            return "Not intact: the record or the evidence differs from what was exported."
         if self.matches:
             return "Verified: this PDF is exactly as exported and matches the portal's record."
         if self.genuine:
@@ -142,6 +179,26 @@ def verify_pdf(source: bytes | Path) -> Verification:
     return result
 
 
+def verify_code(code: str) -> Verification:
+    """What was exported under a verification code, and whether it still holds.
+
+    ``code`` is as the form cleaned it (``PF-XXXX-XXXX-XXXX``)."""
+    result = Verification(code=code, by_code=True)
+    document = (
+        PortfolioDocument.objects.select_related("export", "learner", "export__centre")
+        .filter(verification_code=code)
+        .first()
+    )
+    if document is None:
+        result.problems.append(f"no portfolio was exported under the code {code}.")
+        return result
+    result.document = document
+    result.sha256 = document.sha256
+    _compare_record(document.manifest, result)
+    _compare_files(document.manifest, result)
+    return result
+
+
 def _compare_record(manifest: dict[str, Any], result: Verification) -> None:
     exported = {e["sequence"]: e["entry_hash"] for e in manifest.get("record", [])}
     enrolment_ids = [e["id"] for e in manifest.get("enrolments", [])]
@@ -155,6 +212,15 @@ def _compare_record(manifest: dict[str, Any], result: Verification) -> None:
             result.problems.append(f"Record entry #{sequence} was removed since export.")
         elif current[sequence] != entry_hash:
             result.problems.append(f"Record entry #{sequence} was changed since export.")
+    head = result.head
+    if head is not None:
+        first = min(exported, default=head.sequence)
+        broken = verify_span(manifest["centre"]["id"], first=first, head=head)
+        if broken is not None:
+            result.problems.append(
+                f"The centre's record no longer verifies from entry #{first} to the head at "
+                f"export (#{head.sequence}): entry #{broken.sequence}: {broken.reason}."
+            )
     added = sorted(set(current) - set(exported))
     if added:
         numbers = ", ".join(f"#{n}" for n in added[:20]) + (" …" if len(added) > 20 else "")

@@ -23,7 +23,7 @@ from portal.portfolio.access import (
 from portal.portfolio.forms import CohortForm, VerifyForm
 from portal.portfolio.models import PortfolioExport
 from portal.portfolio.selectors import exports_visible_to
-from portal.portfolio.verify import verify_pdf
+from portal.portfolio.verify import verify_code, verify_pdf
 
 PAGE_SIZE = 25
 
@@ -144,7 +144,9 @@ def verify(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["pdf"]
-        if hasattr(upload, "temporary_file_path"):  # large: streamed to disk by Django
+        if form.cleaned_data["check"] == "code":
+            result = verify_code(form.cleaned_data["code"])
+        elif hasattr(upload, "temporary_file_path"):  # large: streamed to disk by Django
             result = verify_pdf(Path(upload.temporary_file_path()))
         else:
             result = verify_pdf(upload.read())

@@ -159,6 +159,27 @@ CASES = [
         {"reason": "Retention period over."},
         "Asha Assessor erased the learner's personal data: Retention period over.",
     ),
+    (
+        Action.PLAN_DRAFTED,
+        {
+            "plan": 1,
+            "version": 2,
+            "activities": 3,
+            "reason": "New placement.",
+            "content_sha256": "",
+        },
+        "Asha Assessor drafted version 2 of the assessment plan (3 activities): New placement.",
+    ),
+    (
+        Action.PLAN_DRAFTED,
+        {"plan": 1, "version": 1, "activities": 1, "reason": ""},
+        "Asha Assessor drafted version 1 of the assessment plan (1 activity)",
+    ),
+    (
+        Action.PLAN_SIGNED,
+        {"plan": 1, "version": 2, "signed_as": "learner", "signature": "Liam Learner"},
+        "Asha Assessor signed version 2 of the assessment plan as the learner",
+    ),
 ]
 
 
