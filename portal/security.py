@@ -25,9 +25,6 @@ from django.utils.cache import patch_cache_control
 
 LAST_SEEN_KEY = "portal_last_seen"
 STARTED_KEY = "portal_session_started"
-# The last-seen time is written at most this often, so a page's many requests (htmx, media)
-# don't each rewrite the session; the idle timeout is exact to within this many seconds.
-LAST_SEEN_RESOLUTION = 30
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -83,7 +80,7 @@ class IdleSessionMiddleware:
                 return self._expired(request, "You were logged out after a period of inactivity.")
             if now - started > settings.SESSION_COOKIE_AGE:
                 return self._expired(request, "Your session reached its time limit.")
-            if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN_KEY not in session:
+            if now - last_seen >= settings.SESSION_IDLE_RESOLUTION or LAST_SEEN_KEY not in session:
                 session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 

@@ -420,6 +420,9 @@ if AXES_FAILURE_LIMIT < 1 or timedelta(0) >= AXES_COOLOFF_TIME:
 # after log-in, whichever comes first (portal.security.IdleSessionMiddleware).
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
 SESSION_COOKIE_AGE = env_int("SESSION_MAX_AGE", 12 * 60 * 60)
+# The last-seen time is written at most this often (seconds), so a page's many requests (htmx,
+# media) don't each rewrite the session; the idle timeout is exact to within this.
+SESSION_IDLE_RESOLUTION = 30
 if SESSION_IDLE_TIMEOUT < 60 or SESSION_COOKIE_AGE < SESSION_IDLE_TIMEOUT:
     raise ImproperlyConfigured(
         "SESSION_IDLE_TIMEOUT must be at least 60 seconds and SESSION_MAX_AGE at least as long."
