@@ -126,8 +126,7 @@ def build_manifest(
                 "sha256": row.file.sha256,
                 "embedded": row.embedded,
             }
-            for block in data.blocks
-            for item in block.items
+            for item in data.items
             for row in item.files
         ],
     }
@@ -137,6 +136,8 @@ def build_manifest(
 
 
 def attachment_name(item_reference: str, row: FileRow) -> str:
+    """E7-42-photo.jpg: the learner's reference for the item (unique per learner), the file's
+    id and its name, so no two attachments of one portfolio share a name."""
     return f"{item_reference}-{row.file.pk}-{row.file.original_name}"
 
 
@@ -224,22 +225,21 @@ def render_portfolio(
     ]
     handles = []
     large: list[FileRow] = []
-    for block in data.blocks:
-        for item in block.items:
-            for row in item.files:
-                if not row.embedded:
-                    large.append(row)
-                    continue
-                handle = row.file.file.open("rb")
-                handles.append(handle)
-                attachments.append(
-                    Attachment(
-                        file_obj=handle,
-                        name=attachment_name(item.item.reference, row),
-                        description=f"{item.item.reference} {item.item.title}",
-                        relationship="Source",
-                    )
+    for item in data.items:  # each item once, however many units it counts towards
+        for row in item.files:
+            if not row.embedded:
+                large.append(row)
+                continue
+            handle = row.file.file.open("rb")
+            handles.append(handle)
+            attachments.append(
+                Attachment(
+                    file_obj=handle,
+                    name=attachment_name(item.item.reference, row),
+                    description=f"{item.item.reference} {item.item.title}",
+                    relationship="Source",
                 )
+            )
     prepared = time.perf_counter()
     try:
         pdf, pages = write_pdf(html, private_names=private_names, attachments=attachments)

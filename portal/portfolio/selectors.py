@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from assessments.access import enrolments_visible_to
 from assessments.models import (
@@ -73,10 +73,17 @@ class FileRow:
 
 @dataclass
 class ItemRow:
+    """One evidence item, listed once under the learner whatever units it counts towards."""
+
     item: EvidenceItem
     files: list[FileRow]
-    criteria: list[str]
+    criteria: list[str]  # "P3", or "SCDCPC509 K2" for a criterion outside its home unit
     feedback: list[RecordEntry]
+    units: list[Enrolment] = field(default_factory=list)  # home first, then mapped-to units
+
+    @property
+    def anchor(self) -> str:
+        return f"evidence-{self.item.reference}"
 
 
 @dataclass
@@ -84,7 +91,7 @@ class EnrolmentBlock:
     enrolment: Enrolment
     performance: list[GroupBlock]
     knowledge: list[GroupBlock]
-    items: list[ItemRow]
+    items: list[ItemRow]  # at home in the unit or mapped to its criteria (shared rows)
     sign_offs: list[UnitSignOff]
     iqa_samples: list[IqaSample]
     record: list[RecordEntry]
@@ -115,10 +122,11 @@ class PortfolioData:
     learner: User
     centre: Centre
     blocks: list[EnrolmentBlock] = field(default_factory=list)
+    items: list[ItemRow] = field(default_factory=list)  # each of the learner's items once
 
     @property
     def files(self) -> list[FileRow]:
-        return [f for block in self.blocks for item in block.items for f in item.files]
+        return [f for item in self.items for f in item.files]
 
     @property
     def record(self) -> list[RecordEntry]:
@@ -167,24 +175,38 @@ def portfolio_data(
         Q(centre__isnull=True) | Q(centre=centre), criterion__standard_id__in=standard_ids
     ).order_by("supplied_at"):  # the learner's centre's texts only (and the platform's)
         corrections[correction.criterion_id] = correction  # the latest wins
-    items = _group_by(
-        EvidenceItem.objects.filter(enrolment__in=enrolments).order_by("sequence"),
-        "enrolment_id",
+    # Evidence belongs to the learner: each item once, at home in one of these units or
+    # mapped to a criterion of one of them, numbered E1…En across the learner's evidence.
+    enrolment_ids = [e.pk for e in enrolments]
+    items = list(
+        EvidenceItem.objects.filter(learner=learner)
+        .select_related("enrolment__standard")
+        .filter(
+            Q(enrolment_id__in=enrolment_ids)
+            | Q(
+                Exists(
+                    Mapping.objects.filter(
+                        item_id=OuterRef("pk"), criterion__standard_id__in=standard_ids
+                    )
+                )
+            )
+        )
+        .order_by("sequence")
     )
+    item_ids = [item.pk for item in items]
     files = _group_by(
-        EvidenceFile.objects.filter(item__enrolment__in=enrolments).order_by("uploaded_at", "pk"),
+        EvidenceFile.objects.filter(item_id__in=item_ids).order_by("uploaded_at", "pk"),
         "item_id",
     )
     mappings = list(
-        Mapping.objects.filter(item__enrolment__in=enrolments)
-        .select_related("confirmed_by", "criterion", "item__enrolment__standard")
+        Mapping.objects.filter(item_id__in=item_ids, criterion__standard_id__in=standard_ids)
+        .select_related("confirmed_by", "criterion__standard", "item")
         .order_by("item__sequence")
     )
     mappings_by_criterion = defaultdict(list)
     refs_by_item = defaultdict(list)
     for mapping in mappings:
-        # Keyed by criterion alone: an item may count towards the learner's other enrolment
-        # (an equivalent knowledge item), and shows there with its own enrolment's reference.
+        # Keyed by criterion alone: an item may count towards any of the learner's units.
         mappings_by_criterion[mapping.criterion_id].append(mapping)
     judgements = {
         (j.enrolment_id, j.criterion_id): j
@@ -192,8 +214,21 @@ def portfolio_data(
             "decided_by"
         )
     }
+    home_standard = {e.pk: e.standard_id for e in enrolments}
+    unit_by_standard: dict[int, Enrolment] = {}
+    for enrolment in sorted(enrolments, key=lambda e: e.status != Enrolment.Status.ACTIVE):
+        if enrolment.status != Enrolment.Status.WITHDRAWN:
+            unit_by_standard.setdefault(enrolment.standard_id, enrolment)
+    units_by_item: dict[int, set[int]] = defaultdict(set)
     for mapping in mappings:
-        refs_by_item[mapping.item_id].append(mapping.criterion.reference)
+        criterion = mapping.criterion
+        home = home_standard.get(mapping.item.enrolment_id)
+        label = criterion.reference
+        if criterion.standard_id != home:
+            label = f"{criterion.standard.code or criterion.standard.title} {label}"
+        refs_by_item[mapping.item_id].append(label)
+        if criterion.standard_id in unit_by_standard:
+            units_by_item[mapping.item_id].add(unit_by_standard[criterion.standard_id].pk)
     sign_offs = _group_by(
         UnitSignOff.objects.filter(enrolment__in=enrolments)
         .select_related("assessor", "reopened_by")
@@ -217,13 +252,28 @@ def portfolio_data(
         "enrolment_id",
     )
     feedback_actions = {RecordEntry.Action.EVIDENCE_REFERRED, RecordEntry.Action.EVIDENCE_ACCEPTED}
+    feedback_by_item = defaultdict(list)
+    for entry in sorted((e for rows in record.values() for e in rows), key=lambda e: e.sequence):
+        if entry.action in feedback_actions and isinstance(entry.payload, dict):
+            feedback_by_item[entry.payload.get("item")].append(entry)
+    enrolment_by_pk = {e.pk: e for e in enrolments}
+    item_rows = {}
+    for item in items:
+        unit_ids = units_by_item.get(item.pk, set()) - {item.enrolment_id}
+        home = [enrolment_by_pk[item.enrolment_id]] if item.enrolment_id in enrolment_by_pk else []
+        item_rows[item.pk] = ItemRow(
+            item=item,
+            files=[
+                FileRow(file=f, embedded=f.size <= embed_max_bytes) for f in files.get(item.pk, [])
+            ],
+            criteria=refs_by_item.get(item.pk, []),
+            feedback=feedback_by_item.get(item.pk, []),
+            units=home + [e for e in enrolments if e.pk in unit_ids],
+        )
+    data.items = list(item_rows.values())
 
     for enrolment in enrolments:
         entries = record.get(enrolment.pk, [])
-        feedback_by_item = defaultdict(list)
-        for entry in entries:
-            if entry.action in feedback_actions and isinstance(entry.payload, dict):
-                feedback_by_item[entry.payload.get("item")].append(entry)
         blocks: dict[str, list[GroupBlock]] = {Kind.PERFORMANCE: [], Kind.KNOWLEDGE: []}
         for group in groups.get(enrolment.standard_id, []):
             rows = [
@@ -236,24 +286,12 @@ def portfolio_data(
                 for c in criteria.get(group.pk, [])
             ]
             blocks[group.kind].append(GroupBlock(group=group, rows=rows))
-        item_rows = [
-            ItemRow(
-                item=item,
-                files=[
-                    FileRow(file=f, embedded=f.size <= embed_max_bytes)
-                    for f in files.get(item.pk, [])
-                ],
-                criteria=refs_by_item.get(item.pk, []),
-                feedback=feedback_by_item.get(item.pk, []),
-            )
-            for item in items.get(enrolment.pk, [])
-        ]
         data.blocks.append(
             EnrolmentBlock(
                 enrolment=enrolment,
                 performance=blocks[Kind.PERFORMANCE],
                 knowledge=blocks[Kind.KNOWLEDGE],
-                items=item_rows,
+                items=[row for row in data.items if enrolment in row.units],
                 sign_offs=sign_offs.get(enrolment.pk, []),
                 iqa_samples=samples.get(enrolment.pk, []),
                 record=entries,
