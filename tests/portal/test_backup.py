@@ -148,3 +148,34 @@ def test_backup_streams_files_in_bounded_memory(demo, tmp_path) -> None:
         tracemalloc.stop()
     assert (tmp_path / "big.tar").stat().st_size > big
     assert peak < 8 * 1024 * 1024, f"backup peaked at {peak} bytes"
+
+
+def test_a_restore_whose_record_does_not_verify_leaves_nothing_behind(
+    demo, tmp_path, settings
+) -> None:
+    archive = tmp_path / "portal.tar"
+    call_command("backup", output=archive)
+    _empty_installation()
+    # A machine without the key the entries were signed with cannot tell them from forgeries.
+    settings.RECORD_MAC_KEYS = {"test-1": settings.RECORD_MAC_KEYS["test-1"]}
+    with pytest.raises(CommandError, match="signed with an unknown key 'test-2'"):
+        call_command("restore", archive)
+    assert not any(_rows().values()) and not _file_hashes()
+
+
+def test_restore_refuses_a_backup_of_other_migrations(demo, tmp_path) -> None:
+    archive = tmp_path / "portal.tar"
+    call_command("backup", output=archive)
+    edited = tmp_path / "edited.tar"
+    with tarfile.open(archive) as source, tarfile.open(edited, "w") as target:
+        for member in source:
+            data = source.extractfile(member).read()
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                manifest["migrations"]["assessments"].append("0999_from_the_future")
+                data = json.dumps(manifest).encode()
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+    _empty_installation()
+    with pytest.raises(CommandError, match="migrations differ from the backup's in assessments"):
+        call_command("restore", edited)
