@@ -194,3 +194,14 @@ def test_clamd_instream_protocol(settings, content, clean) -> None:
 def test_clamd_errors_are_no_verdict() -> None:
     with pytest.raises(scanning.ScannerUnavailable, match="size limit"):
         scanning.parse_clamd_reply(b"INSTREAM size limit exceeded. ERROR\0")
+
+
+def test_pending_files_are_queued_again_by_the_command(people, scanner, capsys) -> None:
+    from django.core.management import call_command
+
+    item = make_item(people.enrolment)
+    _upload(people.client_for(people.learner), item, "e.txt", corpus.EICAR)  # callback not run
+    assert EvidenceFile.objects.get().scan_status == EvidenceFile.ScanStatus.PENDING
+    call_command("scan_pending_evidence")  # the immediate backend runs the scan at once
+    assert "Queued 1 file for scanning." in capsys.readouterr().out
+    assert EvidenceFile.objects.get().scan_status == EvidenceFile.ScanStatus.INFECTED
