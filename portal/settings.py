@@ -278,6 +278,11 @@ MEDIA_ROOT = PRIVATE_STORAGE_ROOT
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EVIDENCE_MAX_UPLOAD_BYTES = env_int("EVIDENCE_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024)
+# Expert witnesses write their testimony through an emailed single-use link that expires
+# after WITNESS_LINK_DAYS (evidence.witness).
+WITNESS_LINK_DAYS = env_int("WITNESS_LINK_DAYS", 14)
+if not 1 <= WITNESS_LINK_DAYS <= 90:
+    raise ImproperlyConfigured("WITNESS_LINK_DAYS must be between 1 and 90.")
 # Office macros, embedded programs and PDF JavaScript: "refuse" the upload, or "flag" it to
 # the assessor on the review page.
 EVIDENCE_ACTIVE_CONTENT = env_str("EVIDENCE_ACTIVE_CONTENT", "refuse")
@@ -413,6 +418,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 AXES_VERBOSE = False
+# Only failed attempts are kept, and only until their cool-off ends (the privacy notice says so);
+# successful log-ins are not logged with their address.
+AXES_DISABLE_ACCESS_LOG = True
 if AXES_FAILURE_LIMIT < 1 or timedelta(0) >= AXES_COOLOFF_TIME:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be positive.")
 
