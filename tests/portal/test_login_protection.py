@@ -262,3 +262,33 @@ def test_no_template_has_inline_script_style_or_handlers() -> None:
         ):
             offenders.append(path.name)
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"LOGIN_FAILURE_LIMIT": "0"}, "LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES"),
+        ({"LOGIN_COOLOFF_MINUTES": "-5"}, "LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES"),
+        ({"SESSION_IDLE_TIMEOUT": "10"}, "SESSION_IDLE_TIMEOUT must be at least 60"),
+        ({"SESSION_IDLE_TIMEOUT": "7200", "SESSION_MAX_AGE": "3600"}, "SESSION_MAX_AGE at least"),
+        ({"ADMIN_REQUIRE_2FA": "perhaps"}, "ADMIN_REQUIRE_2FA must be a boolean"),
+    ],
+)
+def test_nonsense_limits_fail_loudly(env, message) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import portal.settings"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "ImproperlyConfigured" in done.stderr
+    assert message in done.stderr
