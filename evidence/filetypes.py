@@ -61,6 +61,9 @@ OLE_STREAMS = {
     "Workbook".encode("utf-16-le"): "application/vnd.ms-excel",
     "PowerPoint Document".encode("utf-16-le"): "application/vnd.ms-powerpoint",
 }
+OLE_VBA_MARKERS = tuple(
+    name.encode("utf-16-le") for name in ("_VBA_PROJECT", "VBA_PROJECT_CUR", "Macros\0")
+)
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic", "image/heif"}
 PILLOW_FORMATS = {"JPEG", "PNG", "WEBP", "HEIF"}
 AUDIO_TYPES = {"audio/mpeg", "audio/mp4", "audio/aac", "audio/x-wav", "audio/ogg"}
@@ -480,24 +483,32 @@ def _pdf_object_active(obj: object, *, depth: int) -> str:
 
 
 def _ole_document(file: IO[bytes], guessed: str | None) -> Detected:
-    """Legacy Word/Excel/PowerPoint: filetype's check, else the stream names in the directory."""
-    if guessed in LEGACY_OFFICE:
-        return Detected(guessed, DOCUMENT)
+    """Legacy Word/Excel/PowerPoint: filetype's check, else the stream names in the directory.
+
+    The first 32 MB are read in 1 MB chunks for the document's stream names and for a VBA
+    project (``_VBA_PROJECT``, the ``Macros`` or ``_VBA_PROJECT_CUR`` storage), which is
+    noted as active content like an OOXML ``vbaProject.bin``.
+    """
+    media_type = guessed if guessed in LEGACY_OFFICE else None
+    macros = False
     scanned = 0
     tail = b""
-    while scanned < 32 * 1024 * 1024:
-        chunk = file.read(1024 * 1024)
-        if not chunk:
-            break
-        window = tail + chunk
-        for name, media_type in OLE_STREAMS.items():
-            if name in window:
-                file.seek(0)
-                return Detected(media_type, DOCUMENT)
-        tail = window[-64:]
-        scanned += len(chunk)
-    file.seek(0)
-    raise refuse_type("application/x-ole-storage")
+    try:
+        while scanned < 32 * 1024 * 1024:
+            chunk = file.read(1024 * 1024)
+            if not chunk:
+                break
+            window = tail + chunk
+            if media_type is None:
+                media_type = next((t for n, t in OLE_STREAMS.items() if n in window), None)
+            macros = macros or any(marker in window for marker in OLE_VBA_MARKERS)
+            tail = window[-64:]
+            scanned += len(chunk)
+    finally:
+        file.seek(0)
+    if media_type is None:
+        raise refuse_type("application/x-ole-storage")
+    return Detected(media_type, DOCUMENT, "Office macros (VBA)" if macros else "")
 
 
 _STRICT = threading.Lock()

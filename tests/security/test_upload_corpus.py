@@ -77,7 +77,16 @@ REFUSED = [
     ("empty.pdf", lambda: b"", "empty (0 bytes)"),
     ("legacy.doc", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Office-style"),
     ("letter.rtf", lambda: b"{\\rtf1\\ansi hello}", "rich-text (RTF)"),
+    ("macros.doc", lambda: _legacy_doc("_VBA_PROJECT"), "contains Office macros (VBA)"),
 ]
+
+
+def _legacy_doc(*streams: str) -> bytes:
+    """An OLE compound file whose directory names a Word stream (and ``streams``)."""
+    names = b"".join(
+        name.encode("utf-16-le").ljust(64, b"\0") for name in ("WordDocument", *streams)
+    )
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + names + b"\0" * 512
 
 
 @pytest.mark.parametrize(("name", "build", "message"), REFUSED, ids=[case[0] for case in REFUSED])
@@ -107,6 +116,11 @@ RENAMED = [
     ("photo.JPEG", jpeg_bytes(), "photo.JPEG"),
     ("report.pdf.js", pdf_bytes(), "report.pdf.pdf"),
 ]
+
+
+def test_a_legacy_word_file_without_macros_is_accepted(item, learner_client) -> None:
+    assert _post(learner_client, item, "plain.doc", _legacy_doc()).status_code == 201
+    assert EvidenceFile.objects.get().active_content == ""
 
 
 @pytest.mark.parametrize(("name", "content", "stored"), RENAMED, ids=[r[2] for r in RENAMED])
