@@ -97,13 +97,14 @@ def locked_unit_refusal(item: EvidenceItem) -> str:
         if confirmed and unit is not None and unit.is_locked:
             return (
                 f"{item.reference} is evidence for {unit.standard.display_name}, which is "
-                "signed off, so it cannot be changed. Only a centre admin can reopen the unit."
+                "signed off, so it cannot be changed (the unit's evidence is locked). Only a "
+                "centre admin can reopen the unit."
             )
     elsewhere = any(standard_id != item.enrolment.standard_id for _c, standard_id in mapped)
     if not elsewhere and enrolment_is_locked(item.enrolment):
         return (
-            f"{item.reference} belongs to a unit that is signed off, so it cannot be changed. "
-            "Only a centre admin can reopen the unit."
+            f"{item.reference} belongs to a unit that is signed off, so it cannot be changed "
+            "(the unit's evidence is locked). Only a centre admin can reopen the unit."
         )
     return ""
 

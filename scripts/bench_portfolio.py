@@ -106,11 +106,13 @@ def _fill_enrolment(
     criteria = list(Criterion.objects.filter(standard=enrolment.standard).order_by("kind", "order"))
     now = timezone.now()
     when = datetime.date(2026, 9, 1)
+    numbered = EvidenceItem.objects.filter(learner_id=enrolment.learner_id).count()
     for n in range(1, items + 1):
         item = EvidenceItem.objects.create(
             enrolment=enrolment,
-            sequence=n,
-            reference=f"E{n}",
+            learner_id=enrolment.learner_id,
+            sequence=numbered + n,  # references are numbered per learner
+            reference=f"E{numbered + n}",
             title=f"Evidence {n}: supervision notes and reflection",
             occurred_on=when + datetime.timedelta(days=n % 60),
             evidence_type=EvidenceItem.Type.REFLECTIVE,

@@ -119,6 +119,7 @@ def _item(item: EvidenceItem) -> dict[str, Any]:
         "id": item.pk,
         "enrolment": item.enrolment_id,
         "reference": item.reference,
+        "former_reference": item.former_reference,
         "title": item.title,
         "date": _iso(item.occurred_on),
         "type": item.evidence_type,
