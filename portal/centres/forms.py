@@ -40,16 +40,21 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.creating = creating
         self.fields["full_name"].required = True
+        self.fields["your_password"] = forms.CharField(
+            required=False,
+            label="Your password",
+            strip=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            help_text=(
+                "Needed only to give someone a staff role (assessor, IQA, centre admin): "
+                "type your own password again."
+                if creating
+                else "Needed only to change roles: type your own password again."
+            ),
+        )
         if not creating:
             del self.fields["initial_password"]
             self.fields["username"].disabled = True
-            self.fields["your_password"] = forms.CharField(
-                required=False,
-                label="Your password",
-                strip=False,
-                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-                help_text="Needed only to change roles: type your own password again.",
-            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

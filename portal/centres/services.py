@@ -23,6 +23,7 @@ from standards.access import standards_visible_to_centre
 from standards.models import Standard
 
 ROLE_FIELDS = ("is_learner", "is_assessor", "is_iqa", "is_centre_admin")
+STAFF_ROLE_FIELDS = ("is_assessor", "is_iqa", "is_centre_admin")
 
 
 def send_invitation(*, request: HttpRequest, user: User) -> None:

@@ -84,6 +84,13 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            staff = any(_roles(data)[field] for field in services.STAFF_ROLE_FIELDS)
+            if staff and not password_confirms(
+                request=request, user=request.user, password=data["your_password"]
+            ):
+                raise ValidationError(
+                    {"your_password": "To give a staff role, type your own password correctly."}
+                )
             person = services.person_create(
                 centre=centre,
                 username=data["username"],

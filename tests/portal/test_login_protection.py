@@ -146,6 +146,30 @@ def test_role_change_needs_the_admins_password(people) -> None:
     assert people.assessor.is_iqa
 
 
+def test_creating_a_staff_member_needs_the_admins_password(people) -> None:
+    from portal.accounts.models import User
+
+    client = people.client_for(people.admin)
+    data = {
+        "full_name": "Sam Staff",
+        "username": "sam",
+        "email": "sam@example.org",
+        "is_centre_admin": "on",
+    }
+    for password in ("", "wrong"):
+        response = client.post(
+            reverse("centres:person_create"), {**data, "your_password": password}
+        )
+        assert response.status_code == 200
+        assert "To give a staff role, type your own password correctly." in response.text
+    assert not User.objects.filter(username="sam").exists()
+    response = client.post(reverse("centres:person_create"), {**data, "your_password": "password"})
+    assert response.status_code == 302
+    assert User.objects.get(username="sam").is_centre_admin
+    learner = {**data, "username": "lena", "is_centre_admin": "", "is_learner": "on"}
+    assert client.post(reverse("centres:person_create"), learner).status_code == 302
+
+
 def test_details_without_a_role_change_need_no_password(people) -> None:
     response = people.client_for(people.admin).post(
         reverse("centres:person_edit", args=[people.assessor.pk]),

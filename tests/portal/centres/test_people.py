@@ -78,6 +78,7 @@ def test_create_person_with_initial_password(people, client) -> None:
             "is_assessor": "on",
             "is_iqa": "on",
             "initial_password": "a-long-unusual-passphrase",
+            "your_password": "password",
         },
     )
     assert not mail.outbox
