@@ -108,3 +108,32 @@ def test_two_factor_setup_in_the_browser(page, strict_page, people, login, axe_c
     page.get_by_role("button", name="Confirm and continue").click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Set up two-factor log-in")
     assert "/accounts/two-factor/" not in page.url
+
+
+def test_security_pages_pass_axe_under_the_policy(
+    page, strict_page, people, login, axe_check, settings
+) -> None:
+    """The centre admin's Log-in security page and the locked-out page: accessible, and
+    nothing refused by the policy."""
+    for each in (page, strict_page):
+        login(each, people.admin)
+        each.goto("/centre/security/")
+        expect(each.get_by_role("heading", name="Log-in security")).to_be_visible()
+    _assert_clean(strict_page)
+    axe_check(page)
+
+    settings.AXES_ENABLED = True
+    for each in (page, strict_page):
+        each.context.clear_cookies()
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            each.goto("/accounts/login/")
+            each.get_by_label("Username").fill("amir")
+            each.get_by_label("Password").fill("wrong")
+            each.get_by_role("button", name="Log in").click()
+        expect(each.get_by_role("heading", name="Too many wrong passwords")).to_be_visible()
+    # The browser logs the 429 status itself as a console error; nothing else may appear.
+    strict_page.console_errors[:] = [
+        e for e in strict_page.console_errors if "status of 429 (Too Many Requests)" not in e
+    ]
+    _assert_clean(strict_page)
+    axe_check(page)
