@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import io
 import json
+import os
 import posixpath
 import tarfile
 import tempfile
@@ -239,13 +240,23 @@ def _snapshot(
 
 
 def backup_write(output: Path) -> BackupSummary:
-    """Write the archive to ``output`` (via a temporary name, renamed when complete)."""
+    """Write the archive to ``output`` (via a temporary name, renamed when complete),
+    readable by its owner only: it holds personal data and two-factor secrets."""
     output = Path(output)
     partial = output.with_name(output.name + ".partial")
+    # O_EXCL: never write into a file someone else prepared under the temporary name.
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise BackupError(
+            f"{partial} exists: another backup is being written, or one was interrupted "
+            "(then remove it)."
+        ) from None
     try:
         with (
             tempfile.TemporaryDirectory(prefix="backup-") as work,
-            tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as archive,
+            open(descriptor, "wb") as raw,
+            tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive,
         ):
             manifest, objects = _snapshot(
                 archive, Path(work), outermost=not connection.in_atomic_block

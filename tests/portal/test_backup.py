@@ -68,6 +68,7 @@ def test_round_trip_of_the_demo_data(demo, tmp_path, capsys) -> None:
     archive = tmp_path / "portal.tar"
     call_command("backup", output=archive)
     assert "files" in capsys.readouterr().out
+    assert archive.stat().st_mode & 0o777 == 0o600
 
     _empty_installation()
     assert not any(_rows().values()) and not _file_hashes()
@@ -124,6 +125,10 @@ def test_backup_refuses_an_existing_output_and_a_missing_file(demo, tmp_path) ->
     archive.write_bytes(b"")
     with pytest.raises(CommandError, match="exists already"):
         call_command("backup", output=archive)
+    (tmp_path / "next.tar.partial").write_bytes(b"")
+    with pytest.raises(CommandError, match="another backup is being written"):
+        call_command("backup", output=tmp_path / "next.tar")
+    assert (tmp_path / "next.tar.partial").exists()
     _private().delete(_stored_names()[0])
     with pytest.raises(CommandError, match="is missing"):
         call_command("backup", output=tmp_path / "other.tar")
