@@ -162,7 +162,9 @@ def _text(payload: dict[str, Any], key: str) -> str:
 
 
 def _with(text: str, detail: str) -> str:
-    return f"{text}: {detail}" if detail else text
+    """The decision, then the user's own words (feedback, rationale, reason) in quotes, so a
+    title or a sentence with a colon of its own never reads as part of the decision."""
+    return f"{text}: “{detail}”" if detail else text
 
 
 def _item(payload: dict[str, Any], *, title: bool = True) -> str:

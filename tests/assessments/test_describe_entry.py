@@ -30,7 +30,7 @@ CASES = [
     (
         Action.JUDGEMENT,
         {"criterion": "P3", "criterion_id": 33, "met": True, "rationale": "Seen twice."},
-        "Asha Assessor judged P3 met: Seen twice.",
+        "Asha Assessor judged P3 met: “Seen twice.”",
     ),
     (
         Action.JUDGEMENT,
@@ -40,7 +40,7 @@ CASES = [
     (
         Action.EVIDENCE_ACCEPTED,
         {**ITEM, "feedback": "Thorough."},
-        "Asha Assessor accepted E4 Care plan review: Thorough.",
+        "Asha Assessor accepted E4 Care plan review: “Thorough.”",
     ),
     (
         Action.EVIDENCE_ACCEPTED,
@@ -50,7 +50,7 @@ CASES = [
     (
         Action.EVIDENCE_REFERRED,
         {**ITEM, "feedback": "Add the date."},
-        "Asha Assessor referred E4 Care plan review back: Add the date.",
+        "Asha Assessor referred E4 Care plan review back: “Add the date.”",
     ),
     (Action.MAPPING_ADDED, MAPPING, "Asha Assessor mapped E4 to P3 (observation)"),
     (
@@ -104,7 +104,7 @@ CASES = [
             "reference": "E4",
             "feedback": "Not current.",
         },
-        "Asha Assessor referred decision #12 (acceptance of E4) back: Not current.",
+        "Asha Assessor referred decision #12 (acceptance of E4) back: “Not current.”",
     ),
     (
         Action.IQA_AGREED,
@@ -114,17 +114,17 @@ CASES = [
     (
         Action.REOPEN_REQUESTED,
         {"reopen_request": 1, "sign_off": 1, "criterion": "P3", "reason": "Rationale thin."},
-        "Asha Assessor asked for the unit to be reopened to look again at P3: Rationale thin.",
+        "Asha Assessor asked for the unit to be reopened to look again at P3: “Rationale thin.”",
     ),
     (
         Action.REOPEN_REQUESTED,
         {"reopen_request": 1, "sign_off": 1, "criterion": "", "reason": "Sign-off early."},
-        "Asha Assessor asked for the unit to be reopened: Sign-off early.",
+        "Asha Assessor asked for the unit to be reopened: “Sign-off early.”",
     ),
     (
         Action.REOPENED,
         {"sign_off": 1, "reason": "IQA referral.", "reopen_requests": [1]},
-        "Asha Assessor reopened the unit: IQA referral.",
+        "Asha Assessor reopened the unit: “IQA referral.”",
     ),
     (
         Action.ADMIN_CHANGE,
@@ -157,7 +157,7 @@ CASES = [
     (
         Action.LEARNER_ERASED,
         {"reason": "Retention period over."},
-        "Asha Assessor erased the learner's personal data: Retention period over.",
+        "Asha Assessor erased the learner's personal data: “Retention period over.”",
     ),
     (
         Action.PLAN_DRAFTED,
@@ -168,7 +168,7 @@ CASES = [
             "reason": "New placement.",
             "content_sha256": "",
         },
-        "Asha Assessor drafted version 2 of the assessment plan (3 activities): New placement.",
+        "Asha Assessor drafted version 2 of the assessment plan (3 activities): “New placement.”",
     ),
     (
         Action.PLAN_DRAFTED,
@@ -204,7 +204,7 @@ def test_missing_keys_leave_words_out() -> None:
     assert describe_entry(_entry(Action.JUDGEMENT, {})) == "Asha Assessor judged a criterion"
     assert (
         describe_entry(_entry(Action.IQA_REFERRED, {"feedback": "Redo."}))
-        == "Asha Assessor referred a decision back: Redo."
+        == "Asha Assessor referred a decision back: “Redo.”"
     )
     assert describe_entry(_entry(Action.EVIDENCE_ACCEPTED, {})) == (
         "Asha Assessor accepted an evidence item"
@@ -218,4 +218,4 @@ def test_unknown_action() -> None:
 def test_user_text_is_returned_as_is() -> None:
     """Plain text: the templates escape it."""
     entry = _entry(Action.EVIDENCE_REFERRED, {**ITEM, "feedback": "<b>redo</b> & resend"})
-    assert describe_entry(entry).endswith(": <b>redo</b> & resend")
+    assert describe_entry(entry).endswith(": “<b>redo</b> & resend”")

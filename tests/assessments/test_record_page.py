@@ -23,7 +23,7 @@ def test_record_page_reads_as_a_record(people) -> None:
     response = client.get(reverse("assessments:record", args=[people.enrolment.pk]))
     html = response.content.decode()
     assert (
-        "Bob Assessor judged P1 not met: Only &lt;b&gt;one&lt;/b&gt; observation &amp; no" in html
+        "Bob Assessor judged P1 not met: “Only &lt;b&gt;one&lt;/b&gt; observation &amp; no" in html
     )
     assert "<b>one</b>" not in html
     assert entry.entry_hash in html

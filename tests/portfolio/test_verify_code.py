@@ -82,7 +82,7 @@ def test_pdf_record_appendix_reads_as_a_record(people, exported) -> None:
     assert "Bob Assessor judged" in text
     assert "Bob Assessor signed the unit off" in text
     # The builders write a bare payload, as an old entry might have: a word is left out.
-    assert "Bob Assessor accepted an evidence item: Good account 1." in text
+    assert "Bob Assessor accepted an evidence item: “Good account 1.”" in text
 
 
 def test_record_head_of_an_empty_record(people) -> None:
