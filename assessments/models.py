@@ -216,6 +216,8 @@ class RecordEntry(models.Model):
         LEARNER_ERASED = "learner_erased", "Learner's personal data erased"
         PLAN_DRAFTED = "plan_drafted", "Assessment plan drafted"
         PLAN_SIGNED = "plan_signed", "Assessment plan signed"
+        EVIDENCE_RECORDED = "evidence_recorded", "Assessor's evidence recorded"
+        EVIDENCE_ACKNOWLEDGED = "evidence_acknowledged", "Learner acknowledged assessor's evidence"
 
     centre = models.ForeignKey(
         "centres.Centre", on_delete=models.PROTECT, related_name="record_entries"

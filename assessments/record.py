@@ -153,6 +153,14 @@ _SAMPLED = {
 }
 
 
+# The kinds of evidence an assessor records (``review.assessor_evidence``).
+_RECORDED_KINDS = {
+    "observation": "observation",
+    "discussion": "professional discussion",
+    "qa": "questioning",
+}
+
+
 def _text(payload: dict[str, Any], key: str) -> str:
     """A payload value as plain text ("" when missing or empty)."""
     value = payload.get(key)
@@ -289,6 +297,14 @@ def describe_entry(entry: RecordEntry) -> str:
             text = f"signed {plan}" + (f" as {role}" if role else "")
     elif action == Action.LEARNER_ERASED:
         text = _with("erased the learner's personal data", reason)
+    elif action == Action.EVIDENCE_RECORDED:
+        kind = _RECORDED_KINDS.get(_text(payload, "kind"), "")
+        text = f"recorded {_item(payload)}" + (f" ({kind})" if kind else "")
+    elif action == Action.EVIDENCE_ACKNOWLEDGED:
+        name = _text(payload, "acknowledgement_name")
+        text = f"acknowledged the assessor's record {_item(payload)}" + (
+            f", signing “{name}”" if name else ""
+        )
     else:
         label = dict(Action.choices).get(action, action or "an entry")
         text = f"recorded: {label}"

@@ -14,9 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from assessments.access import enrolments_visible_to
+from assessments.access import enrolments_visible_to, get_enrolment_for
 from assessments.models import Enrolment
-from evidence.models import EvidenceFile, EvidenceItem
+from evidence.models import EvidenceFile, EvidenceItem, WitnessRequest
+from evidence.witness import LinkRefused, request_for_token
 
 
 def items_visible_to(user: Any) -> QuerySet[EvidenceItem]:
@@ -65,3 +66,24 @@ def get_file_for(user: Any, pk: int, *, write: bool = False) -> EvidenceFile:
     if write and evidence_file.item.enrolment.learner_id != user.pk:
         raise PermissionDenied("Only the learner may change their evidence.")
     return evidence_file
+
+
+def enrolment_for_witness_request(user: Any, pk: int) -> Enrolment:
+    """The enrolment, to ask an expert witness for a testimony: its learner or its assessor
+    (403 for others who may see it; 404 for everyone else)."""
+    enrolment = get_enrolment_for(user, pk)
+    if user.pk not in (enrolment.learner_id, enrolment.assessor_id):
+        raise PermissionDenied("Only the learner or their assessor may ask a witness.")
+    return enrolment
+
+
+def witness_request_for_link(token: str) -> WitnessRequest:
+    """The witness link's own rule: no account; the signed token alone names one request.
+    An unknown or tampered token is a 404; a used, expired or closed one raises
+    ``LinkRefused`` (the page answers 410). Either way it reaches nothing else."""
+    try:
+        return request_for_token(token)
+    except LinkRefused as refused:
+        if not refused.gone:
+            raise Http404(str(refused)) from None
+        raise

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments.models import Enrolment
-from evidence.models import EvidenceItem
+from evidence.models import EvidenceItem, WitnessRequest
 from evidence.services import ITEM_FIELDS
 from standards.formfields import ModelIdsField
 from standards.models import Criterion
@@ -194,3 +194,78 @@ class EvidenceFilterForm(forms.Form):
             choices.append((str(enrolment.pk), label))
         self.fields["enrolment"].choices = choices
         self.fields["enrolment"].label = "Standard"
+
+
+class AcknowledgeForm(forms.Form):
+    """The learner's acknowledgement of their assessor's record, signed with their name."""
+
+    confirm = forms.BooleanField(
+        label=(
+            "I have read this record. It is a true account of what I did, and I agree it is "
+            "used as evidence of my competence."
+        ),
+        error_messages={"required": "Tick the box to acknowledge the record."},
+    )
+    acknowledgement_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="Type your full name as it appears on your account. This is your e-signature.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+class WitnessRequestForm(forms.ModelForm):
+    class Meta:
+        model = WitnessRequest
+        fields = [
+            "witness_name",
+            "witness_role",
+            "witness_relationship",
+            "competence",
+            "email",
+            "activity",
+        ]
+        widgets = {
+            "competence": forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+        }
+        help_texts = {
+            "witness_role": "Their job title, e.g. 'Registered manager'.",
+            "witness_relationship": "How they know the learner's work, e.g. 'line manager'.",
+        }
+
+    def _post_clean(self) -> None:
+        # The service validates the request it builds (nonce, expiry) with full_clean().
+        pass
+
+
+class WitnessStatementForm(forms.Form):
+    """What the witness writes and signs on the public page: bounded in size."""
+
+    occurred_on = forms.DateField(
+        label="When did you see this work?",
+        help_text="The date, or the last date if you saw it over a period.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    statement = forms.CharField(
+        label="Your statement",
+        max_length=10_000,
+        help_text=(
+            "Describe what you saw the learner do, where and when, and how well they did it. "
+            "Plain text, at most 10,000 characters."
+        ),
+        widget=forms.Textarea(attrs={"rows": 10, "maxlength": 10_000}),
+    )
+    confirm = forms.BooleanField(
+        label=(
+            "I confirm that this statement is true, that it is my own account of the "
+            "learner's work, and that I am competent in this occupation as described."
+        ),
+        error_messages={"required": "Tick the box to sign the statement."},
+    )
+    signed_name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="Type your full name. This is your signature.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )

@@ -45,6 +45,13 @@ class EvidenceItem(models.Model):
         SUBMITTED = "submitted", "Submitted"
         ACCEPTED = "accepted", "Accepted"
         REFERRED = "referred", "Referred back"
+        # The assessor's own record (observation, discussion, questioning): it counts as
+        # evidence once the learner acknowledges it, and is then accepted.
+        AWAITING_ACK = "awaiting_ack", "Awaiting the learner's acknowledgement"
+
+    class Setting(models.TextChoices):
+        REAL_WORK = "real_work", "Real work"
+        SIMULATION = "simulation", "Simulation"
 
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.PROTECT, related_name="evidence_items"
@@ -89,6 +96,23 @@ class EvidenceItem(models.Model):
     )
     declaration_name = models.CharField(max_length=200, blank=True)
     declared_at = models.DateTimeField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authored_evidence",
+        help_text="The assessor who made this record; blank for the learner's own evidence.",
+    )
+    occurred_at_time = models.TimeField("time", null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True, help_text="Where it took place.")
+    work_setting = models.CharField(
+        max_length=20, choices=Setting.choices, blank=True, help_text="For an observation."
+    )
+    acknowledgement_name = models.CharField(
+        max_length=200, blank=True, help_text="The name the learner typed to acknowledge it."
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -103,8 +127,20 @@ class EvidenceItem(models.Model):
                 fields=["learner", "reference"], name="evidence_unique_learner_reference"
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                condition=models.Q(status__in=["draft", "awaiting_ack"])
+                | models.Q(submitted_at__isnull=False),
                 name="evidence_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="awaiting_ack") | models.Q(author__isnull=False),
+                name="evidence_awaiting_ack_has_author",
+                violation_error_message="Only an assessor's own record awaits acknowledgement.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(acknowledged_at__isnull=True)
+                | ~models.Q(acknowledgement_name=""),
+                name="evidence_acknowledgement_named",
+                violation_error_message="An acknowledgement carries the learner's typed name.",
             ),
         ]
         indexes = [models.Index(fields=["enrolment", "status"], name="evidence_enrol_status")]
@@ -124,6 +160,15 @@ class EvidenceItem(models.Model):
         if self.former_reference and self.former_reference.split()[0] != self.reference:
             return f"{self.reference} (was {self.former_reference})"
         return self.reference
+
+    @property
+    def is_assessor_record(self) -> bool:
+        """Made by the assessor (observation, discussion, questioning), not the learner."""
+        return self.author_id is not None
+
+    @property
+    def awaits_acknowledgement(self) -> bool:
+        return self.status == self.Status.AWAITING_ACK
 
     @property
     def is_editable(self) -> bool:
@@ -281,3 +326,86 @@ class Mapping(models.Model):
             raise ValidationError(
                 {"criterion": "The criterion must belong to a standard the learner is enrolled on."}
             )
+
+
+class QuestionAnswer(models.Model):
+    """One question the assessor asked and the learner's answer, in a questioning record.
+
+    Each pair names the criteria (typically knowledge items) its answer covers; the item's
+    confirmed mappings are the union of its pairs' criteria."""
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField()
+    question = models.TextField()
+    answer = models.TextField()
+    criteria = models.ManyToManyField(Criterion, related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["item", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "order"], name="question_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.reference} Q{self.order}"
+
+
+class WitnessRequest(models.Model):
+    """A request to a named expert witness to write a testimony through a link.
+
+    The link carries a token signed with the site's key naming this request and its
+    ``nonce`` (``evidence.witness``); it works once, until ``expires_at``. On use, the
+    statement becomes ``item``, a submitted witness testimony of the learner."""
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="witness_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    witness_name = models.CharField("witness's name", max_length=200)
+    witness_role = models.CharField("witness's role", max_length=200)
+    witness_relationship = models.CharField("relationship to the learner", max_length=200)
+    competence = models.TextField(
+        "occupational competence",
+        max_length=2000,
+        help_text="Why the witness is competent to judge this work: their experience and "
+        "qualifications in the occupation.",
+    )
+    email = models.EmailField("witness's email")
+    activity = models.CharField(
+        "what the witness is asked about",
+        max_length=300,
+        help_text="The work or activity the witness saw, e.g. 'Supporting a service review'.",
+    )
+    nonce = models.CharField(max_length=64, editable=False)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    signed_name = models.CharField(max_length=200, blank=True)
+    item = models.OneToOneField(
+        EvidenceItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="witness_request",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(used_at__isnull=True) & models.Q(item__isnull=True))
+                | (models.Q(used_at__isnull=False) & models.Q(item__isnull=False)),
+                name="witness_request_used_with_item",
+                violation_error_message="A used witness link has made exactly one item.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Witness request to {self.witness_name}"
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from assessments.models import Enrolment
 from evidence.access import items_visible_to
-from evidence.models import EvidenceFile, EvidenceItem, Mapping
+from evidence.models import EvidenceFile, EvidenceItem, Mapping, QuestionAnswer
 from standards.models import Criterion, CriterionGroup, Kind, Standard
 
 
@@ -86,6 +86,17 @@ def item_mappings(item: EvidenceItem) -> list[Mapping]:
             m.criterion.kind,
             m.criterion.order,
         ),
+    )
+
+
+def item_questions(item: EvidenceItem) -> list[QuestionAnswer]:
+    """A questioning record's questions and answers in order, each with its criteria."""
+    if item.evidence_type != EvidenceItem.Type.QA:
+        return []
+    return list(
+        item.questions.prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.order_by("kind", "order"))
+        )
     )
 
 

@@ -25,9 +25,14 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from PIL import Image, ImageOps
 
-from assessments.errors import LockedError, WrongStateError
-from assessments.models import Enrolment
-from assessments.services import enrolment_is_locked, ensure_unlocked, learner_units
+from assessments.errors import LockedError, NotPermittedError, WrongStateError
+from assessments.models import Enrolment, RecordEntry
+from assessments.services import (
+    enrolment_is_locked,
+    ensure_unlocked,
+    learner_units,
+    record_append,
+)
 from evidence import filetypes, scanning
 from evidence.filetypes import Refused
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, private_storage
@@ -255,6 +260,59 @@ def evidence_submit(
     fresh.declaration_name = " ".join(declaration_name.split())
     fresh.full_clean()
     fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def evidence_acknowledge(
+    *,
+    item: EvidenceItem,
+    learner: Any,
+    acknowledgement_name: str,
+    now: datetime.datetime | None = None,
+) -> EvidenceItem:
+    """The learner acknowledges their assessor's record (observation, discussion,
+    questioning) with their typed name; from then on it is accepted evidence, and the record
+    says so with the SHA-256 of its files."""
+    fresh = EvidenceItem.objects.select_for_update().select_related("enrolment").get(pk=item.pk)
+    if fresh.learner_id != learner.pk:
+        raise NotPermittedError("Only the learner acknowledges their assessor's record.")
+    if fresh.status != EvidenceItem.Status.AWAITING_ACK:
+        raise WrongStateError(f"{fresh.reference} is not awaiting your acknowledgement.")
+    if refusal := locked_unit_refusal(fresh):
+        raise LockedError(refusal)
+    if refusal := scan_refusal(fresh):
+        raise WrongStateError(refusal)
+    expected = learner.full_name or learner.username
+    if not acknowledgement_name.strip() or _normalised(acknowledgement_name) != _normalised(
+        expected
+    ):
+        raise ValidationError(
+            {"acknowledgement_name": "Type your full name exactly as it appears on your account."}
+        )
+    now = now or timezone.now()
+    fresh.status = EvidenceItem.Status.ACCEPTED
+    fresh.submitted_at = now
+    fresh.acknowledged_at = now
+    fresh.acknowledgement_name = " ".join(acknowledgement_name.split())
+    fresh.full_clean()
+    fresh.save()
+    record_append(
+        enrolment=fresh.enrolment,
+        actor=learner,
+        action=RecordEntry.Action.EVIDENCE_ACKNOWLEDGED,
+        payload={
+            "item": fresh.pk,
+            "reference": fresh.reference,
+            "title": fresh.title,
+            "kind": fresh.evidence_type,
+            "acknowledgement_name": fresh.acknowledgement_name,
+            "criteria": sorted(
+                fresh.mappings.filter(confirmed=True).values_list("criterion__reference", flat=True)
+            ),
+        },
+        file_hashes=fresh.files.values_list("sha256", flat=True),
+    )
     return fresh
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import views
+from evidence import views, witness_views
 
 app_name = "evidence"
 
@@ -18,4 +18,9 @@ urlpatterns = [
     path("files/<int:pk>/download/", views.file_download, name="file_download"),
     path("files/<int:pk>/view/", views.file_inline, name="file_inline"),
     path("files/<int:pk>/thumbnail/", views.file_thumbnail, name="file_thumbnail"),
+    path("<int:pk>/acknowledge/", witness_views.evidence_acknowledge, name="acknowledge"),
+    path("enrolments/<int:pk>/witness/", witness_views.witness_request, name="witness_request"),
+    # The expert witness's public page: no account, reached only through the emailed link.
+    path("witness/sent/", witness_views.witness_statement_sent, name="witness_statement_sent"),
+    path("witness/<str:token>/", witness_views.witness_statement, name="witness_statement"),
 ]

@@ -166,6 +166,7 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "files": selectors.item_files(item),
             "mappings": mappings,
+            "questions": selectors.item_questions(item),
             "counts_towards": list(
                 {m.criterion.standard_id: m.criterion.standard for m in mappings}.values()
             ),

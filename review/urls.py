@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review import plan_views, views
+from review import assessor_evidence_views, plan_views, views
 
 app_name = "review"
 
@@ -39,6 +39,21 @@ urlpatterns = [
     ),
     path("evidence/enrolments/<int:pk>/judge-backed/", views.judge_backed, name="judge_backed"),
     path("evidence/enrolments/<int:pk>/sign-off/", views.sign_off, name="sign_off"),
+    path(
+        "evidence/enrolments/<int:pk>/record/observation/",
+        assessor_evidence_views.record_observation,
+        name="record_observation",
+    ),
+    path(
+        "evidence/enrolments/<int:pk>/record/discussion/",
+        assessor_evidence_views.record_discussion,
+        name="record_discussion",
+    ),
+    path(
+        "evidence/enrolments/<int:pk>/record/questioning/",
+        assessor_evidence_views.record_questioning,
+        name="record_questioning",
+    ),
     path("assessments/enrolments/<int:pk>/countersign/", views.countersign, name="countersign"),
     path("assessments/enrolments/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("assessments/enrolments/<int:pk>/plan/", plan_views.plan, name="plan"),

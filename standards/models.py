@@ -72,6 +72,12 @@ class Standard(models.Model):
         default=False,
         help_text="A centre's standard that a platform operator has published to every centre.",
     )
+    simulation_allowed = models.BooleanField(
+        default=False,
+        help_text="Whether its assessment rules accept observation in a simulation. Off for "
+        "the care standards: Skills for Care and Development's assessment principles require "
+        "observation in real work.",
+    )
 
     objects = StandardManager()
 
