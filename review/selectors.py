@@ -239,10 +239,12 @@ def grid_row(enrolment: Enrolment, criterion: Criterion) -> Row:
 
 
 def item_feedback(enrolment: Enrolment) -> dict[int, RecordEntry]:
-    """The latest acceptance or referral of each item, with its feedback, from the record."""
+    """The latest acceptance or referral of each of the learner's items, with its feedback,
+    from the record (an item's decisions are recorded on its home unit, which may be another
+    of the learner's enrolments)."""
     latest: dict[int, RecordEntry] = {}
     for entry in RecordEntry.objects.filter(
-        enrolment=enrolment,
+        enrolment__learner_id=enrolment.learner_id,
         action__in=[RecordEntry.Action.EVIDENCE_ACCEPTED, RecordEntry.Action.EVIDENCE_REFERRED],
     ).order_by("sequence"):
         latest[entry.payload.get("item")] = entry

@@ -307,6 +307,7 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
     for group, rows in data.groups:
         group.backed_count = sum(row.status == CriterionStatus.BACKED for row in rows)
     feedback = item_feedback(enrolment)
+    shown = {item.pk for item in data.items}
     referred = [
         (item, feedback.get(item.pk))
         for item in data.items
@@ -348,8 +349,9 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             "referred": referred,
             "feedback": [
                 entry
-                for entry in feedback.values()
-                if entry.payload.get("feedback")
+                for item_id, entry in feedback.items()
+                if item_id in shown
+                and entry.payload.get("feedback")
                 and entry.action == RecordEntry.Action.EVIDENCE_ACCEPTED
             ],
             "methods": Mapping.Method.choices,

@@ -184,3 +184,18 @@ def test_the_review_page_offers_the_other_units_criteria(people) -> None:
     for criterion in other.standard.criteria.all():
         assert f'<option value="{criterion.pk}">' in html
     assert 'optgroup label="TEST002: Group"' in html
+
+
+def test_feedback_on_a_shared_item_shows_in_each_units_grid(people) -> None:
+    other = second_unit(people)
+    item = submitted_item(people.enrolment)
+    review_services.mapping_add(
+        item=item, criterion=other.standard.criteria.first(), assessor=people.assessor
+    )
+    review_services.evidence_accept(
+        item=item, assessor=people.assessor, feedback="Clear minutes, well reflected on."
+    )
+    client = people.client_for(people.learner)
+    for enrolment in (people.enrolment, other):
+        html = client.get(reverse("review:grid", args=[enrolment.pk])).content.decode()
+        assert "Clear minutes, well reflected on." in html
