@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if result.document is not None:
             self.stdout.write(
                 f"Code {result.code}: {result.learner_name}, "
-                f"exported {result.document.created_at:%Y-%m-%d %H:%M} UTC"
+                f"exported {result.document.export.created_at:%Y-%m-%d %H:%M} UTC"
             )
             self.stdout.write(f"SHA-256 of the PDF as exported: {result.document.sha256}")
             if result.head is not None:
