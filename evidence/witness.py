@@ -53,7 +53,7 @@ class LinkRefused(Exception):
 
 
 def witness_token(request: WitnessRequest) -> str:
-    return signing.dumps({"r": request.pk, "n": request.nonce}, salt=SALT)
+    return signing.Signer(salt=SALT).sign_object({"r": request.pk, "n": request.nonce})
 
 
 def witness_link(request: WitnessRequest) -> str:
@@ -80,7 +80,7 @@ def request_for_token(token: str, *, lock: bool = False) -> WitnessRequest:
     """The request a link names, or ``LinkRefused``: unknown or tampered (not gone), used,
     expired or closed (gone). Nothing about any other request or item is revealed."""
     try:
-        data = signing.loads(token, salt=SALT)
+        data = signing.Signer(salt=SALT).unsign_object(token)
         pk, nonce = int(data["r"]), str(data["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise LinkRefused("This link is not valid.", gone=False) from None
