@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from assessments.models import Enrolment
+from evidence import previews
 from evidence.access import items_visible_to
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, QuestionAnswer
 from standards.models import Criterion, CriterionGroup, Kind, Standard
@@ -69,7 +70,11 @@ def awaiting_review_for(assessor: Any) -> QuerySet[EvidenceItem]:
 
 
 def item_files(item: EvidenceItem) -> list[EvidenceFile]:
-    return list(item.files.order_by("uploaded_at", "pk"))
+    """The item's files, each with ``preview`` (``evidence.previews.preview_for``)."""
+    files = list(item.files.order_by("uploaded_at", "pk"))
+    for evidence_file in files:
+        evidence_file.preview = previews.preview_for(evidence_file)
+    return files
 
 
 def item_mappings(item: EvidenceItem) -> list[Mapping]:

@@ -33,7 +33,7 @@ from assessments.services import (
     learner_units,
     record_append,
 )
-from evidence import filetypes, scanning
+from evidence import filetypes, previews, scanning
 from evidence.filetypes import Refused
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, private_storage
 from evidence.uploads import too_large_message
@@ -430,6 +430,8 @@ def evidence_file_add(
             row.save()
             if scanned:
                 transaction.on_commit(lambda: _enqueue_scan(row.pk))
+            else:
+                transaction.on_commit(lambda: previews.evidence_preview_request(evidence_file=row))
     except BaseException:
         _remove_stored(created)
         raise
@@ -483,7 +485,10 @@ def evidence_file_scan(*, file_id: int) -> str:
     EvidenceFile.objects.filter(pk=row.pk, scan_status=EvidenceFile.ScanStatus.PENDING).update(
         scan_status=status, scan_result=verdict.found[:200], scanned_at=timezone.now()
     )
-    if not verdict.clean:
+    if verdict.clean:
+        row.scan_status = status
+        previews.evidence_preview_request(evidence_file=row)
+    else:
         logger.warning("Malware %s found in evidence file %s", verdict.found, row.pk)
         learner = row.item.enrolment.learner
         if learner.email:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("files/<int:pk>/download/", views.file_download, name="file_download"),
     path("files/<int:pk>/view/", views.file_inline, name="file_inline"),
     path("files/<int:pk>/thumbnail/", views.file_thumbnail, name="file_thumbnail"),
+    path("files/<int:pk>/preview/", views.file_preview, name="file_preview"),
     path("<int:pk>/acknowledge/", witness_views.evidence_acknowledge, name="acknowledge"),
     path("enrolments/<int:pk>/witness/", witness_views.witness_request, name="witness_request"),
     # The expert witness's public page: no account, reached only through the emailed link.

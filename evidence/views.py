@@ -35,7 +35,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import enrolments_visible_to
-from evidence import filetypes, selectors, services
+from evidence import filetypes, previews, selectors, services
 from evidence.access import (
     enrolments_for_new_evidence,
     get_file_for,
@@ -434,7 +434,7 @@ def _file_upload(request: HttpRequest, item: EvidenceItem) -> HttpResponse:
                         "name": row.original_name,
                         "html": render_to_string(
                             "evidence/_file_row.html",
-                            {"file": row, "item": item, "can_edit": True},
+                            {"file": _with_preview(row), "item": item, "can_edit": True},
                             request=request,
                         ),
                     }
@@ -449,6 +449,11 @@ def _file_upload(request: HttpRequest, item: EvidenceItem) -> HttpResponse:
     for error in errors:
         messages.error(request, f"{error} Nothing of that file was saved.")
     return redirect("evidence:detail", pk=item.pk)
+
+
+def _with_preview(evidence_file: EvidenceFile) -> EvidenceFile:
+    evidence_file.preview = previews.preview_for(evidence_file)
+    return evidence_file
 
 
 @login_required
@@ -610,3 +615,22 @@ def file_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
         filename=f"{stem}-thumbnail.jpg",
         inline=True,
     )
+
+
+@login_required
+@require_safe
+def file_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first page of a PDF or Word file as our own PNG (``evidence.previews``), under
+    the file's own access check; never anything of the document itself."""
+    evidence_file = get_file_for(request.user, pk)
+    _refuse_quarantined(evidence_file)
+    preview = previews.preview_for(evidence_file)
+    if preview is None or preview.state != "ready":
+        raise Http404("This file has no preview.")
+    stem = evidence_file.original_name.rsplit(".", 1)[0]
+    stored = FieldFile(
+        evidence_file,
+        EvidenceFile._meta.get_field("thumbnail"),
+        previews.png_name(evidence_file.sha256),
+    )
+    return _serve(stored, media_type="image/png", filename=f"{stem}-page-1.png", inline=True)

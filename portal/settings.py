@@ -302,6 +302,8 @@ CLAMD_ADDRESS = env_str("CLAMD_ADDRESS", "tcp://127.0.0.1:3310")
 if not CLAMD_ADDRESS.startswith(("tcp://", "unix://")):
     raise ImproperlyConfigured(f"CLAMD_ADDRESS must start tcp:// or unix://, not {CLAMD_ADDRESS!r}")
 CLAMD_TIMEOUT_SECONDS = env_int("CLAMD_TIMEOUT_SECONDS", 120)
+# First-page previews of PDF and Word evidence, rendered by the task worker (evidence.previews).
+EVIDENCE_PREVIEWS = env_bool("EVIDENCE_PREVIEWS", True)
 
 # Background tasks: stored in the database and run by `manage.py db_worker` by default;
 # TASK_BACKEND=rq with REDIS_URL scales out onto RQ workers.

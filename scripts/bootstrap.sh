@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install what the portal needs on a fresh Debian machine with Python 3.11+:
-# the system libraries (WeasyPrint's Pango, Chromium for browser tests, poppler for PDF checks),
-# then a virtual environment in .venv with the project and its dev tools.
+# the system libraries (WeasyPrint's Pango, Chromium for browser tests, poppler for PDF checks
+# and previews, LibreOffice Writer without its GUI for Word previews: about 84 MB to download,
+# 260 MB installed, a minute to install), then a virtual environment in .venv with the project
+# and its dev tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation libmagic1 poppler-utils)
+SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation libmagic1 poppler-utils libreoffice-writer-nogui)
 if [ "${WITH_BROWSER:-1}" = "1" ]; then
   SYSTEM_PACKAGES+=(chromium)
 fi

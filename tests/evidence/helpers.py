@@ -8,6 +8,7 @@ import struct
 import zipfile
 import zlib
 
+import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -42,6 +43,23 @@ def pdf_bytes() -> bytes:
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
         b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
     )
+
+
+def one_page_pdf(text: str = "Care plan review") -> bytes:
+    """A real A4 page with a line of Helvetica text."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.Resources = pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(
+            F1=pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            )
+        )
+    )
+    page.Contents = pdf.make_stream(f"BT /F1 36 Tf 72 720 Td ({text}) Tj ET".encode())
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)  # the same text makes the same bytes
+    return out.getvalue()
 
 
 def docx_bytes() -> bytes:

@@ -1,7 +1,14 @@
 """Rows for the evidence pages: capture (the learner only), reading and files (everyone who
 may see the enrolment), and another centre's evidence (404 for all but that centre)."""
 
-from tests.evidence.helpers import add_file, make_item, pdf_bytes, submitted_item
+from evidence import previews
+from tests.evidence.helpers import (
+    add_file,
+    make_item,
+    one_page_pdf,
+    pdf_bytes,
+    submitted_item,
+)
 from tests.permissions.matrix import Case
 
 ANYONE = dict.fromkeys(
@@ -63,6 +70,21 @@ def _outsider_image(p) -> dict:
 
 def _document(p) -> dict:
     return {"pk": add_file(make_item(p.enrolment), "report.pdf", pdf_bytes()).pk}
+
+
+def _previewed(enrolment, text: str) -> dict:
+    """A PDF whose first-page preview the worker has made."""
+    evidence_file = add_file(make_item(enrolment), "report.pdf", one_page_pdf(text))
+    assert previews.evidence_preview_make(file_id=evidence_file.pk) in {"ready", "exists"}
+    return {"pk": evidence_file.pk}
+
+
+def _preview(p) -> dict:
+    return _previewed(p.enrolment, "Permission matrix")
+
+
+def _outsider_preview(p) -> dict:
+    return _previewed(p.outsider_enrolment, "Permission matrix, other centre")
 
 
 def _details(p) -> dict:
@@ -176,6 +198,15 @@ CASES = [
         label="other centre",
     ),
     Case("evidence:file_thumbnail", {**READ, **NOT_THEIRS}, kwargs=_image),
+    Case("evidence:file_preview", {**READ, **NOT_THEIRS}, kwargs=_preview),
+    Case("evidence:file_preview", {}, kwargs=_image, default=404, label="image"),
+    Case(
+        "evidence:file_preview",
+        OTHER_CENTRE_READ,
+        kwargs=_outsider_preview,
+        default=404,
+        label="other centre",
+    ),
     Case(
         "evidence:file_thumbnail",
         OTHER_CENTRE_READ,
