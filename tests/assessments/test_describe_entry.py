@@ -180,6 +180,16 @@ CASES = [
         {"plan": 1, "version": 2, "signed_as": "learner", "signature": "Liam Learner"},
         "Asha Assessor signed version 2 of the assessment plan as the learner",
     ),
+    (
+        Action.EVIDENCE_RECORDED,
+        {"item": 7, "reference": "E7", "title": "Handover", "kind": "qa", "criteria": ["K1"]},
+        "Asha Assessor recorded E7 Handover (questioning)",
+    ),
+    (
+        Action.EVIDENCE_ACKNOWLEDGED,
+        {"item": 7, "reference": "E7", "title": "Handover", "acknowledgement_name": "Liam L"},
+        "Asha Assessor acknowledged the assessor's record E7 Handover, signing “Liam L”",
+    ),
 ]
 
 
