@@ -70,6 +70,23 @@ def test_the_operator_unlocks_with_a_command(people) -> None:
 
 
 @axes_on
+def test_the_operator_unlocks_in_the_admin(people) -> None:
+    client = Client()
+    for _ in range(5):
+        _log_in(client, "alice", "wrong")
+    operator = UserFactory(username="root", is_superuser=True, is_staff=True)
+    admin = people.client_for(operator)
+    changelist = reverse("admin:axes_accessattempt_changelist")
+    assert "alice" in admin.get(changelist).text
+    attempt = AccessAttempt.objects.get(username="alice")
+    response = admin.post(
+        changelist, {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert _log_in(client, "alice", "password").status_code == 302
+
+
+@axes_on
 def test_cool_off_ends_the_lock(people) -> None:
     client = Client()
     for _ in range(5):

@@ -167,3 +167,16 @@ def test_verification_lasts_for_the_session(strict) -> None:
     client.post(reverse("logout"))
     client = _log_in("bob")
     assert client.get(reverse("assessor_dashboard")).status_code == 302
+
+
+def test_the_operator_resets_a_lost_device_in_the_admin(strict) -> None:
+    device = TOTPDevice.objects.create(user=strict.assessor, name="phone", confirmed=True)
+    operator = UserFactory(username="root", is_superuser=True, is_staff=True)
+    admin = strict.client_for(operator)
+    response = admin.post(
+        reverse("admin:otp_totp_totpdevice_changelist"),
+        {"action": "delete_selected", "_selected_action": [device.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    client = _log_in("bob")
+    assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_setup"))
