@@ -430,7 +430,7 @@ def evidence_file_add(
             row.save()
             if scanned:
                 transaction.on_commit(lambda: _enqueue_scan(row.pk))
-            else:
+            elif previews.is_document(row):
                 transaction.on_commit(lambda: previews.evidence_preview_request(evidence_file=row))
     except BaseException:
         _remove_stored(created)

@@ -1,7 +1,8 @@
 """Purge of derived copies: stored files made from evidence that outlive their source.
 
 Thumbnails (``evidence/thumbnails/``) belong to one evidence file row; the portfolio's
-downscaled images (``portfolio-cache/<sha256>.jpg``) to every evidence file with that hash.
+downscaled images (``portfolio-cache/<sha256>.jpg``) and first-page previews
+(``evidence/previews/<sha256>.png`` or ``.none``) to every evidence file with that hash.
 A copy whose source row is gone, or whose source file is no longer in the storage, is
 removed (once it is an hour old, so a copy whose row is still being written is not raced);
 so are subject access ZIPs past their expiry. Listing the storage is one pass per
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from django.core.files.storage import Storage
 from django.utils import timezone
 
+from evidence import previews
 from evidence.models import EvidenceFile, private_storage
 from portal.portfolio.render import IMAGE_CACHE
 from portal.privacy.subject_access import subject_exports_prune
@@ -69,6 +71,10 @@ def derived_purge(*, dry_run: bool = False, grace: datetime.timedelta = GRACE) -
         name
         for name in _files_in(storage, IMAGE_CACHE, before)
         if name.removeprefix(f"{IMAGE_CACHE}/").removesuffix(".jpg") not in live_hashes
+    ) + sorted(
+        name
+        for name in _files_in(storage, previews.PREVIEWS, before)
+        if name.removeprefix(f"{previews.PREVIEWS}/").split(".")[0] not in live_hashes
     )
     if dry_run:
         return report

@@ -6,8 +6,8 @@ ended before that date was kept, their last recorded activity). After that a cen
 may erase it: the person's name, username, e-mail address and password go, their evidence
 keeps its reference, dates, status and mappings but loses its title, description, witness
 details and declaration name, and every stored copy of their files (evidence files,
-thumbnails, downscaled images in the portfolio cache, portfolio PDFs and ZIPs, subject
-access ZIPs) is deleted.
+thumbnails, downscaled images in the portfolio cache, first-page previews, portfolio PDFs
+and ZIPs, subject access ZIPs) is deleted.
 
 The decision record is not changed: its entries are hash-chained, and rewriting one would
 break the chain that makes the record trustworthy to the awarding body, whose retention
@@ -33,6 +33,7 @@ from django.utils import timezone
 from assessments.errors import WrongStateError
 from assessments.models import Enrolment, RecordEntry, ReopenRequest
 from assessments.services import record_append
+from evidence import previews
 from evidence.models import EvidenceFile, EvidenceItem, private_storage
 from portal.accounts.models import User
 from portal.centres.models import Centre
@@ -222,13 +223,22 @@ def learners_of(centre: Centre) -> Any:
 
 
 def _cached_images(hashes: set[str], keep_for: Q) -> list[str]:
-    """Portfolio-cache images of these file hashes that no other evidence file shares."""
+    """Copies kept by file hash (portfolio-cache images, first-page previews and their
+    no-preview markers) of these hashes that no other evidence file shares."""
     shared = set(
         EvidenceFile.objects.filter(sha256__in=hashes)
         .exclude(keep_for)
         .values_list("sha256", flat=True)
     )
-    return [f"{IMAGE_CACHE}/{digest}.jpg" for digest in sorted(hashes - shared)]
+    return [
+        name
+        for digest in sorted(hashes - shared)
+        for name in (
+            f"{IMAGE_CACHE}/{digest}.jpg",
+            previews.png_name(digest),
+            previews.marker_name(digest),
+        )
+    ]
 
 
 def _remove(names: Iterable[str]) -> int:

@@ -75,6 +75,36 @@ def docx_bytes() -> bytes:
     return out.getvalue()
 
 
+def word_docx(text: str = "Supervision notes") -> bytes:
+    """A small but complete .docx (content types, package relationships, one paragraph)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
+            'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+            'ContentType="application/xml"/><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            'document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
+            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+            'officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.'
+            f'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>'
+            f'<w:r><w:rPr><w:sz w:val="48"/></w:rPr><w:t>{text}</w:t></w:r></w:p></w:body>'
+            "</w:document>",
+        )
+    return out.getvalue()
+
+
 def odt_bytes() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:

@@ -6,21 +6,23 @@ need poppler-utils and libreoffice-writer-nogui (scripts/bootstrap.sh installs b
 
 from __future__ import annotations
 
+import datetime
 import io
 import time
-import zipfile
 from pathlib import Path
 
 import pikepdf
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
+from assessments.models import Enrolment
 from evidence import previews, services
 from evidence.models import EvidenceFile, private_storage
-from tests.evidence.helpers import add_file, make_item, one_page_pdf, pdf_bytes
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+from portal.privacy.derived import derived_purge
+from tests.evidence.helpers import add_file, make_item, one_page_pdf, pdf_bytes, word_docx
 
 
 def damaged_pdf(text: str = "Damaged") -> bytes:
@@ -33,35 +35,6 @@ def encrypted_pdf() -> bytes:
     pdf = pikepdf.open(io.BytesIO(one_page_pdf()))
     out = io.BytesIO()
     pdf.save(out, encryption=pikepdf.Encryption(owner="owner", user="secret"))
-    return out.getvalue()
-
-
-def word_docx(text: str = "Supervision notes") -> bytes:
-    """A small but complete .docx (content types, package relationships, one paragraph)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.'
-            'org/package/2006/content-types"><Default Extension="rels" ContentType="application/'
-            'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
-            'ContentType="application/xml"/><Override PartName="/word/document.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
-            'document.main+xml"/></Types>',
-        )
-        archive.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
-            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
-            "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-            'officeDocument" Target="word/document.xml"/></Relationships>',
-        )
-        archive.writestr(
-            "word/document.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}"><w:body><w:p>'
-            f'<w:r><w:rPr><w:sz w:val="48"/></w:rPr><w:t>{text}</w:t></w:r></w:p></w:body>'
-            "</w:document>",
-        )
     return out.getvalue()
 
 
@@ -294,8 +267,6 @@ def test_previews_can_be_turned_off(people, run_tasks, settings, renders) -> Non
 
 
 def test_make_previews_queues_the_missing_ones(people, renders) -> None:
-    from django.core.management import call_command
-
     add_file(make_item(people.enrolment))  # an image: no preview
     add_file(make_item(people.enrolment), "a.pdf", one_page_pdf("Backfill"))
     add_file(make_item(people.enrolment), "b.pdf", one_page_pdf("Backfill"))  # same bytes
@@ -303,3 +274,36 @@ def test_make_previews_queues_the_missing_ones(people, renders) -> None:
     call_command("make_previews", stdout=out)
     assert renders == ["pdf"]
     assert "Queued 1 preview(s)." in out.getvalue()
+
+
+def test_erasing_a_learner_removes_their_previews(
+    people, run_tasks, django_capture_on_commit_callbacks
+) -> None:
+    evidence_file = run_tasks(make_item(people.enrolment), "report.pdf", one_page_pdf("Erase"))
+    png = previews.png_name(evidence_file.sha256)
+    assert private_storage().exists(png)
+    Enrolment.objects.filter(pk=people.enrolment.pk).update(
+        status=Enrolment.Status.WITHDRAWN,
+        ended_on=timezone.localdate() - datetime.timedelta(days=365 * 4 + 2),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        url = reverse("privacy:erase", args=[people.learner.pk])
+        people.client_for(people.admin).post(url, {"confirm": "on"})
+    assert not EvidenceFile.objects.filter(pk=evidence_file.pk).exists()
+    assert not private_storage().exists(png)
+
+
+def test_purge_derived_removes_previews_whose_files_are_gone(
+    people, run_tasks, django_capture_on_commit_callbacks
+) -> None:
+    kept = run_tasks(make_item(people.enrolment), "kept.pdf", one_page_pdf("Kept"))
+    gone = run_tasks(make_item(people.enrolment), "gone.pdf", damaged_pdf("Gone"))
+    marker = previews.marker_name(gone.sha256)
+    assert private_storage().exists(marker)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evidence_file_delete(evidence_file=gone)
+
+    report = derived_purge(grace=datetime.timedelta(0))
+    assert marker in report.cached_images
+    assert not private_storage().exists(marker)
+    assert private_storage().exists(previews.png_name(kept.sha256))
