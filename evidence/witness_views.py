@@ -120,7 +120,21 @@ def witness_request(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def witness_statement(request: HttpRequest, token: str) -> HttpResponse:
-    """The public page behind a witness's link: no account, one use."""
+    """The public page behind a witness's link: no account, one use.
+
+    A witness has no account, so someone signed in to the portal (a learner on a shared
+    computer, an assessor, an EQA) may read the page but never submit a statement: 403.
+    """
+    if request.method == "POST" and request.user.is_authenticated:
+        return render(
+            request,
+            "evidence/witness_link_refused.html",
+            {
+                "reason": "You are signed in to the portal. A witness writes their statement "
+                "without an account: sign out, or open the link in a private window."
+            },
+            status=403,
+        )
     try:
         link = witness_request_for_link(token)
     except LinkRefused as refused:

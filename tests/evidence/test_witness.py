@@ -186,3 +186,16 @@ def test_request_page(people, django_capture_on_commit_callbacks) -> None:
     assert response.status_code == 302 and len(mail.outbox) == 1
     page = client.get(url).content.decode()
     assert "Waiting; the link expires" in page
+
+
+def test_a_signed_in_user_cannot_submit_a_witness_statement(people) -> None:
+    """A witness has no account: the learner (or anyone) signed in is shown no form and a
+    POST is refused, so nobody writes their own witness statement."""
+    url = witness_url(request_witness(people.enrolment))
+    client = people.client_for(people.learner)
+    page = client.get(url).content.decode()
+    assert "You are signed in to the portal" in page and "Sign and send" not in page
+    before = EvidenceItem.objects.count()
+    response = client.post(url, STATEMENT)
+    assert response.status_code == 403 and EvidenceItem.objects.count() == before
+    assert people.client_for(None).get(url).status_code == 200  # the link is not spent

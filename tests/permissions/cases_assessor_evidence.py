@@ -129,7 +129,7 @@ CASES = [
         method="post",
         kwargs=_fresh_link,
         data=_statement,
-        default=302,
+        default=403,  # signed in: a witness has no account
         anonymous=302,
     ),
     Case(
@@ -146,7 +146,7 @@ CASES = [
         method="post",
         kwargs=_used_link,
         data=_statement,
-        default=410,
+        default=403,
         anonymous=410,
         label="used, replayed",
     ),
