@@ -43,6 +43,12 @@ def get_learner_for_export(user: Any, pk: int) -> tuple[Centre, User]:
     return user.centre, learner
 
 
+def may_read_portfolio_of(user: Any, learner: User, centre: Centre) -> bool:
+    """Whether the user may read the learner's work at the centre today: the learner, their
+    assessor or IQA, the centre's admins, or an EQA granted the centre."""
+    return enrolments_visible_to(user).filter(learner=learner, centre=centre).exists()
+
+
 def require_cohort_exporter(user: Any) -> Centre:
     """Cohort exports are for centre admins; 403 for everyone else."""
     if not (user.is_authenticated and user.is_centre_admin and user.centre_id):

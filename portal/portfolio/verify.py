@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,14 @@ from standards.importer import nesting_depth
 MANIFEST_MAX_DEPTH = 10
 
 
+MaySee = Callable[[PortfolioDocument], bool]
+
+
+def _anyone(document: PortfolioDocument) -> bool:
+    """For the command line: the operator may see everything."""
+    return True
+
+
 @dataclass
 class Verification:
     code: str = ""
@@ -50,6 +59,10 @@ class Verification:
     by_code: bool = False  # checked from the code alone: no file to compare
     problems: list[str] = field(default_factory=list)  # the PDF or the record was altered
     updates: list[str] = field(default_factory=list)  # the record moved on since export
+    # Whether the viewer may see the learner's portfolio today (or runs the command). If not,
+    # the answer reveals only what the PDF holds: no file names, and no name at all for a
+    # code given without the PDF.
+    detail: bool = True
 
     @property
     def genuine(self) -> bool:
@@ -64,12 +77,21 @@ class Verification:
     @property
     def learner_name(self) -> str:
         """The learner's name as printed in the PDF (kept in its manifest since the record
-        head was; older exports fall back to the account's name today)."""
-        if self.document is None:
+        head was; older exports fall back to the account's name today, for viewers who may
+        see the learner). Empty when the answer may not name anyone."""
+        if self.document is None or not self.shows_who:
             return ""
         learner = self.document.manifest.get("learner")
         name = learner.get("name") if isinstance(learner, dict) else None
-        return str(name) if name else self.document.learner.display_name
+        if name:
+            return str(name)
+        return self.document.learner.display_name if self.detail else ""
+
+    @property
+    def shows_who(self) -> bool:
+        """Name the learner and centre: to a viewer who may see them, or to the holder of
+        the very PDF that prints them."""
+        return self.detail or (not self.by_code and self.unchanged_bytes)
 
     @property
     def head(self) -> RecordHead | None:
@@ -146,8 +168,10 @@ def _sha256(source: bytes | Path) -> str:
     return digest.hexdigest()
 
 
-def verify_pdf(source: bytes | Path) -> Verification:
-    """Verify a PDF given as bytes or as a path (large uploads are read from disk)."""
+def verify_pdf(source: bytes | Path, *, may_see: MaySee = _anyone) -> Verification:
+    """Verify a PDF given as bytes or as a path (large uploads are read from disk).
+    ``may_see(document)``: whether the viewer may see that learner today (else the answer
+    reveals only what the PDF holds: ``Verification.detail``)."""
     result = Verification(sha256=_sha256(source))
     try:
         code, embedded = read_embedded(source)
@@ -167,6 +191,7 @@ def verify_pdf(source: bytes | Path) -> Verification:
         result.problems.append(f"the verification code {code} is unknown to this portal.")
         return result
     result.document = document
+    result.detail = may_see(document)
     result.unchanged_bytes = result.sha256 == document.sha256
     if not result.unchanged_bytes:
         result.problems.append(
@@ -179,10 +204,11 @@ def verify_pdf(source: bytes | Path) -> Verification:
     return result
 
 
-def verify_code(code: str) -> Verification:
+def verify_code(code: str, *, may_see: MaySee = _anyone) -> Verification:
     """What was exported under a verification code, and whether it still holds.
 
-    ``code`` is as the form cleaned it (``PF-XXXX-XXXX-XXXX``)."""
+    ``code`` is as the form cleaned it (``PF-XXXX-XXXX-XXXX``); ``may_see`` as for
+    ``verify_pdf``."""
     result = Verification(code=code, by_code=True)
     document = (
         PortfolioDocument.objects.select_related("export", "learner", "export__centre")
@@ -193,6 +219,7 @@ def verify_code(code: str) -> Verification:
         result.problems.append(f"no portfolio was exported under the code {code}.")
         return result
     result.document = document
+    result.detail = may_see(document)
     result.sha256 = document.sha256
     _compare_record(document.manifest, result)
     _compare_files(document.manifest, result)
@@ -236,13 +263,19 @@ def _compare_files(manifest: dict[str, Any], result: Verification) -> None:
             "pk", "sha256", "original_name"
         )
     }
+    removed = [listed for pk, listed in exported.items() if pk not in current]
     for pk, listed in exported.items():
-        if pk not in current:
-            result.updates.append(f"{listed['item']} {listed['name']} was removed since export.")
-        elif current[pk].sha256 != listed["sha256"]:
+        if pk in current and current[pk].sha256 != listed["sha256"]:
+            what = f"{listed['item']} {listed['name']}" if result.detail else "An evidence file"
             result.problems.append(
-                f"{listed['item']} {listed['name']}: the stored file's SHA-256 differs from "
-                "the one exported."
+                f"{what}: the stored file's SHA-256 differs from the one exported."
             )
-    for pk in sorted(set(current) - set(exported)):
-        result.updates.append(f"{current[pk].original_name} was added since export.")
+    added = sorted(set(current) - set(exported))
+    if result.detail:
+        result.updates += [f"{f['item']} {f['name']} was removed since export." for f in removed]
+        result.updates += [f"{current[pk].original_name} was added since export." for pk in added]
+        return
+    if removed:
+        result.updates.append(f"{len(removed)} evidence file(s) were removed since export.")
+    if added:
+        result.updates.append(f"{len(added)} evidence file(s) were added since export.")

@@ -18,10 +18,11 @@ from portal.portfolio.access import (
     get_export_for,
     get_learner_for_export,
     learners_exportable_by,
+    may_read_portfolio_of,
     require_cohort_exporter,
 )
 from portal.portfolio.forms import CohortForm, VerifyForm
-from portal.portfolio.models import PortfolioExport
+from portal.portfolio.models import PortfolioDocument, PortfolioExport
 from portal.portfolio.selectors import exports_visible_to
 from portal.portfolio.verify import verify_code, verify_pdf
 
@@ -144,12 +145,18 @@ def verify(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["pdf"]
+
+        # The answer names files and the learner only to a viewer who may see that
+        # learner today; anyone else learns only what the PDF already holds.
+        def may_see(document: PortfolioDocument) -> bool:
+            return may_read_portfolio_of(request.user, document.learner, document.export.centre)
+
         if form.cleaned_data["check"] == "code":
-            result = verify_code(form.cleaned_data["code"])
+            result = verify_code(form.cleaned_data["code"], may_see=may_see)
         elif hasattr(upload, "temporary_file_path"):  # large: streamed to disk by Django
-            result = verify_pdf(Path(upload.temporary_file_path()))
+            result = verify_pdf(Path(upload.temporary_file_path()), may_see=may_see)
         else:
-            result = verify_pdf(upload.read())
+            result = verify_pdf(upload.read(), may_see=may_see)
     return render(
         request,
         "portfolio/verify.html",

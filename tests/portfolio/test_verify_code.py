@@ -315,3 +315,51 @@ def test_command_with_neither_file_nor_code(db) -> None:
 def test_command_with_an_unknown_code(db) -> None:
     with pytest.raises(CommandError, match="The export does not match"):
         call_command("verify_portfolio", "PF-AAAA-BBBB-CCCC", stdout=io.StringIO())
+
+
+def _add_file_later(enrolment) -> None:
+    from tests.assessments.helpers import make_item
+
+    item = make_item(enrolment)  # rows made directly: the unit is signed off
+    EvidenceFile.objects.filter(item=item).update(original_name="care-plan-added-later.png")
+
+
+def test_a_code_tells_a_stranger_only_whether_it_holds(people, portfolio, exported) -> None:
+    """Issue 14 part 6: a signed-in user of another centre with a code learns the verdict,
+    the time and the hashes, but not whose portfolio it is nor what was added since."""
+    _add_file_later(portfolio)
+    response = people.client_for(people.outsider_admin).post(
+        URL, {"code": exported.verification_code, "check": "code"}
+    )
+    html = response.content.decode()
+    assert "Intact but out of date" in html
+    assert "Alice Learner" not in html and "Alpha Centre" not in html
+    assert "care-plan-added-later" not in html and "1 evidence file(s) were added" in html
+    assert "you may not see whose" in html
+    own = people.client_for(people.learner).post(
+        URL, {"code": exported.verification_code, "check": "code"}
+    )
+    text = own.content.decode()
+    assert "portfolio of Alice Learner at Alpha Centre" in text
+    assert "care-plan-added-later.png was added since export" in text
+
+
+def test_the_genuine_pdf_names_only_what_it_prints(people, portfolio, exported) -> None:
+    _add_file_later(portfolio)
+    upload = SimpleUploadedFile("p.pdf", _pdf(exported), content_type="application/pdf")
+    html = (
+        people.client_for(people.outsider_learner)
+        .post(URL, {"pdf": upload, "check": "pdf"})
+        .content.decode()
+    )
+    assert "portfolio of Alice Learner at Alpha Centre" in html  # printed in the PDF itself
+    assert "care-plan-added-later" not in html and "1 evidence file(s) were added" in html
+    altered = SimpleUploadedFile(
+        "p.pdf", _pdf(exported) + b"\n%x\n", content_type="application/pdf"
+    )
+    html = (
+        people.client_for(people.outsider_learner)
+        .post(URL, {"pdf": altered, "check": "pdf"})
+        .content.decode()
+    )
+    assert "Alice Learner" not in html  # an altered copy is not taken at its word
