@@ -404,6 +404,11 @@ def _pdf_active_content(file: IO[bytes]) -> str:
     try:
         with pikepdf.open(file) as pdf:
             return _pdf_scan(pdf)
+    except pikepdf.PasswordError:
+        raise Refused(
+            "This PDF is protected by a password, so its content cannot be checked or shown "
+            "to your assessor; save a copy without the password and upload that."
+        ) from None
     except pikepdf.PdfError:
         return ""
     except StreamTooLarge:

@@ -13,6 +13,8 @@ import struct
 import zipfile
 import zlib
 
+import pikepdf
+
 from tests.evidence.helpers import docx_bytes, jpeg_bytes, odt_bytes, pdf_bytes, png_bytes
 
 CONTENT_TYPES_DOCX = (
@@ -198,6 +200,15 @@ def pdf_objstm_bomb(megabytes: int = 256) -> bytes:
         + data
         + b"\nendstream endobj\n",
     )
+
+
+def pdf_encrypted() -> bytes:
+    """A PDF that opens only with a password (AES-256)."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    buffer = io.BytesIO()
+    pdf.save(buffer, encryption=pikepdf.Encryption(owner="o-secret", user="u-secret", R=6))
+    return buffer.getvalue()
 
 
 def png_zip_polyglot() -> bytes:

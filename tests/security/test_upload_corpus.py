@@ -60,6 +60,7 @@ REFUSED = [
     ("launch.pdf", corpus.pdf_launch, "an action that launches a program"),
     ("hex-escaped.pdf", corpus.pdf_hex_escaped_js, "contains JavaScript"),
     ("objstm-bomb.pdf", corpus.pdf_objstm_bomb, "a possible decompression bomb"),
+    ("locked.pdf", corpus.pdf_encrypted, "protected by a password"),
     ("png-zip.png", corpus.png_zip_polyglot, "also a ZIP archive"),
     ("gif-html.gif", corpus.html_gif_polyglot, "a GIF image (image/gif)"),
     ("html-pdf.pdf", corpus.pdf_html_polyglot, "a web page (HTML) (text/html)"),
