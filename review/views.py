@@ -727,7 +727,7 @@ def countersign(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("review:grid", pk=enrolment.pk)
     return render(
         request,
-        "assessments/countersign.html",
+        "review/countersign.html",
         {
             "enrolment": enrolment,
             "sign_off": sign_off,
@@ -763,7 +763,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("review:grid", pk=enrolment.pk)
     return render(
         request,
-        "assessments/reopen.html",
+        "review/reopen.html",
         {
             "enrolment": enrolment,
             "sign_off": sign_off,
@@ -787,7 +787,7 @@ def iqa_assessors(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "assessments/iqa_assessors.html",
+        "review/iqa_assessors.html",
         {
             "rows": rows,
             "breadcrumbs": [("My sample", reverse("iqa_dashboard")), ("Assessors", None)],
@@ -829,7 +829,7 @@ def iqa_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     percent = round(100 * totals["sampled"] / totals["decisions"]) if totals["decisions"] else 0
     return render(
         request,
-        "assessments/iqa_decisions.html",
+        "review/iqa_decisions.html",
         {
             "assessor": assessor,
             "form": form,
@@ -885,7 +885,7 @@ def iqa_sample(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("review:iqa_decisions", pk=entry.actor_id)
     return render(
         request,
-        "assessments/iqa_sample.html",
+        "review/iqa_sample.html",
         {
             "entry": entry,
             "existing": existing,
