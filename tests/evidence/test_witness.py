@@ -199,3 +199,10 @@ def test_a_signed_in_user_cannot_submit_a_witness_statement(people) -> None:
     response = client.post(url, STATEMENT)
     assert response.status_code == 403 and EvidenceItem.objects.count() == before
     assert people.client_for(None).get(url).status_code == 200  # the link is not spent
+
+
+def test_the_witness_page_keeps_its_token_out_of_referers_but_not_its_origin(people) -> None:
+    # "no-referrer" would make browsers send "Origin: null" with the POST, which the CSRF
+    # check refuses: every real witness would get a 403 (the browser journey proves it works).
+    page = people.client_for(None).get(witness_url(request_witness(people.enrolment)))
+    assert page["Referrer-Policy"] == "strict-origin"
