@@ -110,7 +110,7 @@ def each_event_emails_send() -> int:
 @transaction.atomic
 def _send_one(pk: int) -> int:
     notification = (
-        Notification.objects.select_for_update()
+        Notification.objects.select_for_update(of=("self",))
         .select_related("recipient__notification_preference")
         .filter(pk=pk, email=Email.PENDING)
         .first()

@@ -94,7 +94,9 @@ def test_the_whole_over_limit_body_is_drained_so_no_server_resets_the_connection
 ) -> None:
     """Gunicorn and most servers reset a connection whose body the application left unread;
     the size guard stops storing but lets Django read the rest, so the 413 arrives."""
+    from django.core import signals
     from django.core.handlers.wsgi import WSGIHandler
+    from django.db import close_old_connections
 
     settings.EVIDENCE_MAX_UPLOAD_BYTES = 100_000
     item = make_item(people.enrolment)
@@ -128,8 +130,16 @@ def test_the_whole_over_limit_body_is_drained_so_no_server_resets_the_connection
         "HTTP_COOKIE": f"{django_settings.SESSION_COOKIE_NAME}={session}; csrftoken={csrf}",
     }
     statuses: list[str] = []
-    chunks = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
-    payload = json.loads(b"".join(chunks))
+    # As Django's test client does: the handler's request signals would otherwise close the
+    # test's own database connection (inside the test transaction, on PostgreSQL).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        chunks = WSGIHandler()(environ, lambda status, headers: statuses.append(status))
+        payload = json.loads(b"".join(chunks))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     assert statuses == ["413 Request Entity Too Large"]
     assert payload["errors"][0].startswith("This file is larger than the limit")
     assert stream.position == len(body)
