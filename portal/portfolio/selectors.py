@@ -21,7 +21,7 @@ from assessments.models import (
     RecordEntry,
     UnitSignOff,
 )
-from evidence.models import EvidenceFile, EvidenceItem, Mapping
+from evidence.models import EvidenceFile, EvidenceItem, Mapping, QuestionAnswer, WitnessRequest
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
 from portal.portfolio.models import PortfolioExport
@@ -80,6 +80,8 @@ class ItemRow:
     criteria: list[str]  # "P3", or "SCDCPC509 K2" for a criterion outside its home unit
     feedback: list[RecordEntry]
     units: list[Enrolment] = field(default_factory=list)  # home first, then mapped-to units
+    questions: list[QuestionAnswer] = field(default_factory=list)  # a questioning's Q&A pairs
+    witness: WitnessRequest | None = None  # the signed link a testimony came through
 
     @property
     def anchor(self) -> str:
@@ -180,7 +182,7 @@ def portfolio_data(
     enrolment_ids = [e.pk for e in enrolments]
     items = list(
         EvidenceItem.objects.filter(learner=learner)
-        .select_related("enrolment__standard")
+        .select_related("enrolment__standard", "author", "witness_request")
         .filter(
             Q(enrolment_id__in=enrolment_ids)
             | Q(
@@ -196,6 +198,10 @@ def portfolio_data(
     item_ids = [item.pk for item in items]
     files = _group_by(
         EvidenceFile.objects.filter(item_id__in=item_ids).order_by("uploaded_at", "pk"),
+        "item_id",
+    )
+    questions = _group_by(  # the one extra read for assessor-made records
+        QuestionAnswer.objects.filter(item_id__in=item_ids).order_by("item_id", "order"),
         "item_id",
     )
     mappings = list(
@@ -269,6 +275,8 @@ def portfolio_data(
             criteria=refs_by_item.get(item.pk, []),
             feedback=feedback_by_item.get(item.pk, []),
             units=home + [e for e in enrolments if e.pk in unit_ids],
+            questions=questions.get(item.pk, []),
+            witness=getattr(item, "witness_request", None),
         )
     data.items = list(item_rows.values())
 
