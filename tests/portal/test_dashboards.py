@@ -121,7 +121,7 @@ def test_caseload_shows_what_the_assessor_steers_by_and_sorts(
     caseload = html[html.index("caseload-caption") :]
     assert caseload.index(people.learner.display_name) < caseload.index(late.learner.display_name)
     assert client.get(url, {"sort": "nonsense"}).status_code == 200  # falls back to learner
-    for n in range(5):  # query count does not grow with the caseload
+    for _n in range(5):  # query count does not grow with the caseload
         EnrolmentFactory(
             learner=people.other_learner,
             centre=people.centre,
