@@ -125,7 +125,8 @@ def record_append(
     return entry
 
 
-def _require_assessor(enrolment: Enrolment, user: Any) -> None:
+def require_assessor(enrolment: Enrolment, user: Any) -> None:
+    """Backstop of the views' access check: only the enrolment's assessor decides."""
     if enrolment.assessor_id is None or enrolment.assessor_id != user.pk:
         raise NotPermittedError("Only the learner's assessor may make this decision.")
 
@@ -139,7 +140,7 @@ def judgement_record(
     Whether accepted evidence backs a "met" judgement is checked by its one caller,
     ``review.services.criterion_judge``, with ``review.status``.
     """
-    _require_assessor(enrolment, assessor)
+    require_assessor(enrolment, assessor)
     ensure_unlocked(enrolment)
     if criterion.standard_id != enrolment.standard_id:
         raise WrongStateError("That criterion belongs to another standard.")

@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import TooManyFilesSent, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.fields.files import FieldFile
-from django.forms import Form
 from django.http import (
     FileResponse,
     Http404,
@@ -35,6 +34,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.access import enrolments_visible_to
+from assessments.errors import form_error
 from evidence import filetypes, previews, selectors, services
 from evidence.access import (
     enrolments_for_new_evidence,
@@ -74,16 +74,6 @@ def _crumbs(request: HttpRequest, *trail: tuple[str, str | None]) -> list:
 
 def _item_crumb(item: EvidenceItem) -> tuple[str, str]:
     return (f"{item.reference} {item.title}", reverse("evidence:detail", args=[item.pk]))
-
-
-def _add_errors(form: Form, error: ValidationError | Exception) -> None:
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    else:
-        form.add_error(None, str(error))
 
 
 def _refuse_locked(request: HttpRequest, item: EvidenceItem, refusal: str) -> HttpResponse:
@@ -136,7 +126,7 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
                 enrolment=data["enrolment"], **{f: data[f] for f in ITEM_FIELDS}
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_error(form, error)
         else:
             messages.success(request, f"{item.reference} was saved as a draft. Now add its files.")
             return redirect("evidence:detail", pk=item.pk)
@@ -197,7 +187,7 @@ def evidence_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("evidence:detail", pk=item.pk)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_error(form, error)
         else:
             messages.success(request, f"{item.reference} was saved.")
             return redirect("evidence:detail", pk=item.pk)
@@ -234,7 +224,7 @@ def evidence_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("evidence:detail", pk=item.pk)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_error(form, error)
         else:
             count = item.mappings.count()
             messages.success(
@@ -283,7 +273,7 @@ def evidence_submit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("evidence:detail", pk=item.pk)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_error(form, error)
         else:
             # The page's own box says it is read-only until referred back; say it once.
             messages.success(request, f"{item.reference} was submitted for assessment.")

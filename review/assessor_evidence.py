@@ -24,9 +24,9 @@ from django.utils import timezone
 from assessments import services as assessment_services
 from assessments.errors import WrongStateError
 from assessments.models import Enrolment, RecordEntry
+from assessments.services import require_assessor
 from evidence import services as evidence_services
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, QuestionAnswer
-from review.services import require_assessor
 from standards.models import Criterion
 
 Type = EvidenceItem.Type

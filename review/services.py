@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import services as assessment_services
-from assessments.errors import LockedError, NotPermittedError, WrongStateError
+from assessments.errors import LockedError, WrongStateError
 from assessments.models import CriterionJudgement, Enrolment, RecordEntry
 from evidence.models import EvidenceFile, EvidenceItem, Mapping
 from evidence.services import locked_unit_refusal, scan_refusal
@@ -39,11 +39,6 @@ def default_method(item: EvidenceItem) -> str:
     return DEFAULT_METHOD.get(item.evidence_type, "")
 
 
-def require_assessor(enrolment: Enrolment, user: Any) -> None:
-    if enrolment.assessor_id is None or enrolment.assessor_id != user.pk:
-        raise NotPermittedError("Only the learner's assessor may make this decision.")
-
-
 def _file_hashes(item: EvidenceItem) -> list[str]:
     return list(EvidenceFile.objects.filter(item=item).values_list("sha256", flat=True))
 
@@ -58,7 +53,7 @@ def _fresh_item(item: EvidenceItem, assessor: Any) -> EvidenceItem:
         .select_related("enrolment__standard", "enrolment__learner")
         .get(pk=item.pk)
     )
-    require_assessor(fresh.enrolment, assessor)
+    assessment_services.require_assessor(fresh.enrolment, assessor)
     return fresh
 
 
@@ -121,7 +116,7 @@ def _target_for(item: EvidenceItem, criterion: Criterion, assessor: Any) -> Enro
         target = target_enrolment(item.learner_id, criterion)
         if target is None:
             raise WrongStateError("The learner is not enrolled on that criterion's standard.")
-        require_assessor(target, assessor)
+        assessment_services.require_assessor(target, assessor)
     assessment_services.ensure_unlocked(target)
     return target
 
@@ -246,7 +241,7 @@ def criterion_judge(
     *, enrolment: Enrolment, criterion: Criterion, assessor: Any, met: bool, rationale: str
 ) -> CriterionJudgement:
     """Judge a criterion met (only with accepted, confirmed evidence behind it) or not."""
-    require_assessor(enrolment, assessor)
+    assessment_services.require_assessor(enrolment, assessor)
     if met:
         backed = Mapping.objects.filter(
             BACKING, criterion=criterion, item__enrolment__learner_id=enrolment.learner_id
@@ -270,7 +265,7 @@ def criteria_judge_backed(
     """Judge met, at once, every given criterion whose status is "evidence accepted, awaiting
     judgement" (``review.status``): with ``rationale`` when given, else each criterion's own
     "Met by E… (method)". Criteria in any other status are left as they are."""
-    require_assessor(enrolment, assessor)
+    assessment_services.require_assessor(enrolment, assessor)
     assessment_services.ensure_unlocked(enrolment)
     wanted = {c.pk for c in criteria}
     rows = [
