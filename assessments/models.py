@@ -218,6 +218,12 @@ class RecordEntry(models.Model):
         PLAN_SIGNED = "plan_signed", "Assessment plan signed"
         EVIDENCE_RECORDED = "evidence_recorded", "Assessor's evidence recorded"
         EVIDENCE_ACKNOWLEDGED = "evidence_acknowledged", "Learner acknowledged assessor's evidence"
+        QA_PLAN_SIGNED = "qa_plan_signed", "IQA sampling plan signed"
+        QA_SAMPLED = "qa_sampled", "IQA sampled the unit"
+        QA_ACTION_RAISED = "qa_action_raised", "IQA action raised"
+        QA_ACTION_ANSWERED = "qa_action_answered", "IQA action answered"
+        QA_ACTION_CLOSED = "qa_action_closed", "IQA action closed"
+        QA_ACTION_RETURNED = "qa_action_returned", "IQA action sent back"
 
     centre = models.ForeignKey(
         "centres.Centre", on_delete=models.PROTECT, related_name="record_entries"
@@ -369,3 +375,48 @@ class ReopenRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class RecordCheckpoint(models.Model):
+    """How far ``manage.py verify_record`` last found a centre's chain intact, so the next
+    run checks only what was appended since (plus a rolling window of the older record).
+
+    The checkpoint is signed like an entry (an HMAC with a key outside the database), so no
+    one holding the database alone can move it past a change; each run re-checks the
+    checkpoint's own entry, and ``swept_to`` is how far the rolling re-check of the entries
+    before it has reached (it starts again at #1 once it reaches the checkpoint), so a
+    change behind the checkpoint is found within a bounded number of runs, and at once by
+    ``verify_record --full``.
+    """
+
+    centre = models.OneToOneField(
+        "centres.Centre", on_delete=models.PROTECT, related_name="record_checkpoint"
+    )
+    sequence = models.PositiveIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    # Unsigned entries (written before signing began) up to ``sequence``, and the first
+    # signed entry's sequence: an unsigned entry after it is forged.
+    unsigned = models.PositiveIntegerField(default=0)
+    signed_from = models.PositiveIntegerField(null=True, blank=True)
+    swept_to = models.PositiveIntegerField(default=0)
+    verified_at = models.DateTimeField()
+    mac_key_id = models.CharField(max_length=40)
+    mac = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"Checked up to #{self.sequence}"
+
+    def signed_text(self) -> str:
+        """What ``mac`` covers: every field that a forged checkpoint would change."""
+        return json.dumps(
+            {
+                "centre": self.centre_id,
+                "sequence": self.sequence,
+                "entry_hash": self.entry_hash,
+                "unsigned": self.unsigned,
+                "signed_from": self.signed_from,
+                "swept_to": self.swept_to,
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        )
