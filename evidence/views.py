@@ -7,10 +7,6 @@ as attachments (or inline for verified images, audio and video), never from a pu
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Iterator
-from typing import IO
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,7 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments.access import enrolments_visible_to
 from assessments.errors import form_error
-from evidence import filetypes, previews, selectors, services
+from evidence import filetypes, previews, selectors, services, storage
 from evidence.access import (
     enrolments_for_new_evidence,
     get_file_for,
@@ -460,15 +456,6 @@ def file_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("evidence:detail", pk=item.pk)
 
 
-def content_disposition(disposition: str, filename: str) -> str:
-    """RFC 6266 with an ASCII fallback and the exact name as RFC 5987 ``filename*``."""
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    ascii_name = "".join(c if c.isalnum() or c in " ._-()" else "_" for c in ascii_name)
-    ascii_name = ascii_name.strip(" .") or "file"
-    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-RANGE_CHUNK_BYTES = 512 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -493,20 +480,6 @@ def byte_range(header: str, size: int) -> tuple[int, int] | None:
     return first, last
 
 
-def _read_range(handle: IO[bytes], first: int, last: int) -> Iterator[bytes]:
-    try:
-        handle.seek(first)
-        remaining = last - first + 1
-        while remaining > 0:
-            chunk = handle.read(min(RANGE_CHUNK_BYTES, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            yield chunk
-    finally:
-        handle.close()
-
-
 def _serve(
     stored: FieldFile,
     *,
@@ -519,16 +492,20 @@ def _serve(
     """Stream a stored file with the safety headers; a single byte range for inline media.
 
     Ranges let the browser seek in audio and video without downloading the whole file.
+    A download (not inline) goes through ``evidence.storage.download_response``: a signed
+    URL of the object store, or the file streamed from the local folder.
     """
-    handle = stored.storage.open(stored.name, "rb")
     content_type = f"{media_type}; charset=utf-8" if media_type == "text/plain" else media_type
+    if not inline:
+        return storage.download_response(
+            stored.name, filename=filename, content_type=content_type, storage=stored.storage
+        )
     response: HttpResponse
     requested = None
-    if inline and range_header and size:
+    if range_header and size:
         try:
             requested = byte_range(range_header, size)
         except ValueError:
-            handle.close()
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
             response["X-Content-Type-Options"] = "nosniff"
@@ -536,17 +513,16 @@ def _serve(
     if requested is not None and size is not None:
         first, last = requested
         response = StreamingHttpResponse(
-            _read_range(handle, first, last), status=206, content_type=content_type
+            storage.open_range(stored.name, first, last, stored.storage),
+            status=206,
+            content_type=content_type,
         )
         response["Content-Range"] = f"bytes {first}-{last}/{size}"
         response["Content-Length"] = str(last - first + 1)
     else:
-        response = FileResponse(handle, content_type=content_type)
-    if inline:
-        response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = content_disposition(
-        "inline" if inline else "attachment", filename
-    )
+        response = FileResponse(stored.storage.open(stored.name, "rb"), content_type=content_type)
+    response["Accept-Ranges"] = "bytes"
+    response["Content-Disposition"] = storage.content_disposition("inline", filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cross-Origin-Resource-Policy"] = "same-origin"

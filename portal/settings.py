@@ -194,10 +194,31 @@ TEMPLATES = [
     },
 ]
 
+
+# Persistent connections: each web thread or worker keeps its connection for CONN_MAX_AGE
+# seconds (0 closes it after every request, "none" keeps it forever) and, with
+# CONN_HEALTH_CHECKS, checks it is still alive before reusing it after a request.
+# DB_CONN_MAX_AGE is the older name of CONN_MAX_AGE.
+def _conn_max_age() -> int | None:
+    value = os.environ.get("CONN_MAX_AGE") or os.environ.get("DB_CONN_MAX_AGE") or "0"
+    if value.strip().lower() == "none":
+        return None
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CONN_MAX_AGE must be a number of seconds or 'none', not {value!r}"
+        ) from None
+    if seconds < 0:
+        raise ImproperlyConfigured("CONN_MAX_AGE must not be negative.")
+    return seconds
+
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_max_age=_conn_max_age(),
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -244,23 +265,40 @@ if EVIDENCE_STORAGE == "local":
         "OPTIONS": {"location": str(PRIVATE_STORAGE_ROOT), "base_url": None},
     }
 elif EVIDENCE_STORAGE == "s3":
+    # Any S3-compatible store (AWS, MinIO, Ceph, moto). Keys come from S3_ACCESS_KEY_ID and
+    # S3_SECRET_ACCESS_KEY, else from the usual AWS variables, profile or instance role.
     _private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": os.environ.get("S3_BUCKET", ""),
             "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
             "default_acl": "private",
             "querystring_auth": True,
+            "querystring_expire": env_int("S3_SIGNED_URL_SECONDS", 60),
             "file_overwrite": False,
         },
     }
     if not _private_storage["OPTIONS"]["bucket_name"]:
         raise ImproperlyConfigured("S3_BUCKET must be set when EVIDENCE_STORAGE=s3.")
+    if _private_storage["OPTIONS"]["addressing_style"] not in {None, "auto", "path", "virtual"}:
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be auto, path or virtual.")
 else:
     raise ImproperlyConfigured(
         f"EVIDENCE_STORAGE must be 'local' or 's3', not {EVIDENCE_STORAGE!r}"
     )
+
+# Downloads from the object store are 302s to a signed URL that expires after this many
+# seconds (evidence.storage); S3_PUBLIC_ENDPOINT_URL signs them for the address browsers use
+# when the web servers reach the store by another (e.g. http://minio:9000 inside compose).
+S3_SIGNED_URL_SECONDS = env_int("S3_SIGNED_URL_SECONDS", 60)
+if not 5 <= S3_SIGNED_URL_SECONDS <= 3600:
+    raise ImproperlyConfigured("S3_SIGNED_URL_SECONDS must be between 5 and 3600.")
+S3_PUBLIC_ENDPOINT_URL = env_str("S3_PUBLIC_ENDPOINT_URL", "").rstrip("/")
 
 STORAGES = {
     "default": _private_storage,

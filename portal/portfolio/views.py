@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from evidence.storage import download_response
 from portal.portfolio import services
 from portal.portfolio.access import (
     get_export_for,
@@ -123,19 +124,16 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_export_for(request.user, pk)
     if export.status != PortfolioExport.Status.DONE or not export.result:
         raise Http404("This export has no file to download.")
-    response = FileResponse(
-        export.result.open("rb"),
-        as_attachment=True,
+    return download_response(
+        export.result.name,
         filename=export.result_name,
         content_type="application/zip" if export.is_zip else "application/pdf",
+        storage=export.result.storage,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.errors import form_error
+from evidence.storage import download_response
 from portal.privacy import erasure, subject_access
 from portal.privacy.access import (
     get_person_for_admin,
@@ -91,19 +92,16 @@ def subject_export_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def subject_export_download(request: HttpRequest, pk: int) -> FileResponse:
+def subject_export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_subject_export_for(request.user, pk)
     if refusal := subject_access.download_refusal(export):
         raise Http404(refusal)
-    response = FileResponse(
-        export.result.open("rb"),
-        as_attachment=True,
+    return download_response(
+        export.result.name,
         filename=export.result_name,
         content_type="application/zip",
+        storage=export.result.storage,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -1,0 +1,98 @@
+"""Real servers for the production profile's tests: an S3-compatible store and Redis.
+
+``@pytest.mark.s3`` tests talk to an S3 server at MOTO_ENDPOINT (moto in server mode; .ci/run
+starts one on 127.0.0.1:5055), ``@pytest.mark.redis`` tests to Redis at REDIS_URL
+(127.0.0.1:6379). Without the server they are skipped with the reason, except under CI=true,
+where a missing server fails them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.core.files.storage import FileSystemStorage, storages
+from django.db.models import FileField
+
+MOTO_ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:5055")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _reachable(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_server(url: str, what: str) -> None:
+    if _reachable(url):
+        return
+    message = f"{what} is not running at {url}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message}; CI must run these tests (.ci/run starts it).")
+    pytest.skip(f"{message} (.ci/run starts it; see tests/portal/conftest.py)")
+
+
+def s3_options(bucket: str) -> dict:
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": MOTO_ENDPOINT,
+        "region_name": "eu-west-2",
+        "access_key": "testing",
+        "secret_key": "testing",
+        "addressing_style": "path",
+        "signature_version": "s3v4",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+
+
+@pytest.fixture
+def s3_storage(settings) -> Iterator:
+    """The private storage swapped for an S3 storage on a fresh bucket of the S3 server,
+    for the storages registry and every file field that used the local private storage."""
+    require_server(MOTO_ENDPOINT, "The S3 server (moto_server)")
+    from storages.backends.s3 import S3Storage
+
+    bucket = f"evidence-{uuid.uuid4().hex[:12]}"
+    options = s3_options(bucket)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+    }
+    storage = storages["private"]
+    assert isinstance(storage, S3Storage)
+    client = storage.connection.meta.client
+    client.create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+    )
+    swapped = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField) and isinstance(field.storage, FileSystemStorage):
+                swapped.append((field, field.storage))
+                field.storage = storage
+    try:
+        yield storage
+    finally:
+        for field, original in swapped:
+            field.storage = original
+        listed = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+        for entry in listed:
+            client.delete_object(Bucket=bucket, Key=entry["Key"])
+        client.delete_bucket(Bucket=bucket)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    require_server(REDIS_URL, "Redis")
+    return REDIS_URL
