@@ -16,6 +16,7 @@ urlpatterns = [
     path("eqa/", views.eqa_dashboard, name="eqa_dashboard"),
     path("eqa/centres/<int:pk>/", views.eqa_centre, name="eqa_centre"),
     path("eqa/centres/<int:pk>/samples/", views.eqa_samples, name="eqa_samples"),
+    path("eqa/visits/", include("portal.visits.urls")),
     path("standards/", include("standards.urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("review.urls")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -22,6 +22,7 @@ from portal.centres.access import (
     require_centre_admin,
     require_eqa,
 )
+from portal.centres.models import EqaGrant
 from review.selectors import (
     CASELOAD_SORTS,
     iqa_actions_for,
@@ -160,8 +161,10 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
 @require_safe
 def eqa_dashboard(request: HttpRequest) -> HttpResponse:
     require_eqa(request.user)
+    grant = EqaGrant.objects.filter(user=request.user, centre=OuterRef("pk"))
     centres = centres_for_eqa(request.user).annotate(
-        enrolment_count=Count("enrolments", distinct=True)
+        enrolment_count=Count("enrolments", distinct=True),
+        grant_expires_on=Subquery(grant.values("expires_on")[:1]),
     )
     return render(
         request,

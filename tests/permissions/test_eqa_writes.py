@@ -14,6 +14,20 @@ HARMLESS = {"logout", "portfolio:verify", "two_factor_setup", "two_factor_verify
 # Every app of ours, new ones included: their rows are compared too.
 OURS = {"standards", "assessments", "evidence", "review", "quality", "portal"}
 POSTS = [case for case in CASES if case.method != "get"]
+# The one place an EQA writes: their own visit records (portal.visits). These POSTs may
+# succeed, and then only rows of the visits app may have changed.
+OWN_VISIT_RECORDS = {
+    "visits:create",
+    "visits:sample_suggested",
+    "visits:sample_add",
+    "visits:sample_remove",
+    "visits:report_edit",
+    "visits:action_add",
+    "visits:action_remove",
+    "visits:report_issue",
+    "visits:report_revise",
+    "visits:action_decide",
+}
 
 
 def _snapshot() -> dict[str, list[dict]]:
@@ -32,6 +46,11 @@ def test_eqa_post_changes_nothing(case, people) -> None:
     data = case.data(people)
     before = _snapshot()
     response = getattr(client, case.method)(url, data)
+    if case.url_name in OWN_VISIT_RECORDS:
+        after = _snapshot()
+        changed = {label for label in before if after[label] != before[label]}
+        assert changed <= {m._meta.label for m in apps.get_app_config("visits").get_models()}
+        return
     if case.url_name not in HARMLESS:
         assert response.status_code in (403, 404, 405), f"{case.id}: {response.status_code}"
     assert _snapshot() == before, case.id
