@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 MISSING_TEXT_LABEL = "text not available in the source document"
 UNKNOWN_CODE_LABEL = "code not stated in the source document"
@@ -78,6 +79,20 @@ class Standard(models.Model):
         "the care standards: Skills for Care and Development's assessment principles require "
         "observation in real work.",
     )
+    case_identifier = models.UUIDField(
+        "CASE identifier",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The CFDocument identifier a CASE package gave it; blank for a standard "
+        "loaded in our own format, whose identifier is derived from its slug (standards.case).",
+    )
+    last_changed_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="When this version was loaded or, from a CASE package, its lastChangeDateTime.",
+    )
 
     objects = StandardManager()
 
@@ -126,6 +141,13 @@ class CriterionGroup(models.Model):
         max_length=20, blank=True, help_text="Element reference where printed, e.g. 'A'."
     )
     title = models.CharField(max_length=300)
+    case_identifier = models.UUIDField(
+        "CASE identifier",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The CFItem identifier a CASE package gave it; blank when derived.",
+    )
 
     objects = GroupManager()
 
@@ -170,6 +192,13 @@ class Criterion(models.Model):
     )
     text_status = models.CharField(
         max_length=20, choices=TextStatus.choices, default=TextStatus.COMPLETE
+    )
+    case_identifier = models.UUIDField(
+        "CASE identifier",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The CFItem identifier a CASE package gave it; blank when derived.",
     )
 
     objects = CriterionManager()

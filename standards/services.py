@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, ProtectedError
 
+from standards import case
 from standards.equivalence import (
     KNOWLEDGE_THRESHOLD,
     PERFORMANCE_CORRESPONDENCE,
@@ -65,6 +66,8 @@ def standards_import(
     document, problems = parse_json(data)
     if problems:
         raise ImportRefused(problems)
+    if case.is_package(document):
+        return _import_case(document, replace=replace, owner_centre_id=owner_centre_id)
     parsed, problems = validate(document)
     if problems:
         raise ImportRefused(problems)
@@ -73,6 +76,38 @@ def standards_import(
         if problems:
             raise ImportRefused(problems)
         return _write(parsed, owner_centre_id=owner_centre_id)
+
+
+def _import_case(
+    document: dict[str, Any], *, replace: bool, owner_centre_id: int | None
+) -> ImportResult:
+    """A CASE 1.0 CFPackage: checked against the published schema, turned into our own
+    format and then checked and written exactly as a file in our format is, in one
+    transaction, keeping the package's identifiers. Problems are located in the package."""
+    problems = case.schema_problems(document)
+    if problems:
+        raise ImportRefused(problems)
+    converted, problems = case.convert(document)
+    if problems:
+        raise ImportRefused(problems)
+    parsed, problems = validate(converted.objects)
+    if problems:
+        raise ImportRefused([converted.locate(problem) for problem in problems])
+    with transaction.atomic():
+        problems = case.identifier_clash(converted) + check_against_database(
+            parsed, replace=replace, owner_centre_id=owner_centre_id
+        )
+        if problems:
+            raise ImportRefused(problems)
+        result = _write(parsed, owner_centre_id=owner_centre_id)
+        case.keep_identifiers(converted, result.standards[0])
+    return ImportResult(
+        standards=result.standards,
+        replaced=result.replaced,
+        criteria=result.criteria,
+        ignored_equivalences=converted.ignored_associations,
+        equivalence_groups=result.equivalence_groups,
+    )
 
 
 def _write(parsed: Parsed, *, owner_centre_id: int | None) -> ImportResult:
