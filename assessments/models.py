@@ -274,23 +274,54 @@ class RecordEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The assessment record cannot be deleted from.")
 
-    def canonical(self) -> bytes:
-        """The bytes that ``entry_hash`` covers."""
+    # The columns ``canonical_of`` reads, in its order: a verifier can stream them with
+    # ``values_list(*RecordEntry.HASHED_FIELDS)`` instead of building model instances.
+    HASHED_FIELDS = (
+        "centre_id",
+        "sequence",
+        "actor_id",
+        "actor_name",
+        "recorded_at",
+        "action",
+        "enrolment_id",
+        "payload",
+        "file_hashes",
+        "prev_hash",
+    )
+
+    @staticmethod
+    def canonical_of(
+        centre_id: int,
+        sequence: int,
+        actor_id: int,
+        actor_name: str,
+        recorded_at: datetime.datetime,
+        action: str,
+        enrolment_id: int | None,
+        payload: Any,
+        file_hashes: Any,
+        prev_hash: str,
+    ) -> bytes:
+        """The bytes that ``entry_hash`` covers, from the values of ``HASHED_FIELDS``."""
         document = {
-            "centre": self.centre_id,
-            "sequence": self.sequence,
-            "actor": self.actor_id,
-            "actor_name": self.actor_name,
-            "recorded_at": self.recorded_at.astimezone(datetime.UTC).isoformat(),
-            "action": self.action,
-            "enrolment": self.enrolment_id,
-            "payload": self.payload,
-            "file_hashes": list(self.file_hashes),
-            "prev_hash": self.prev_hash,
+            "centre": centre_id,
+            "sequence": sequence,
+            "actor": actor_id,
+            "actor_name": actor_name,
+            "recorded_at": recorded_at.astimezone(datetime.UTC).isoformat(),
+            "action": action,
+            "enrolment": enrolment_id,
+            "payload": payload,
+            "file_hashes": list(file_hashes),
+            "prev_hash": prev_hash,
         }
         return json.dumps(
             document, sort_keys=True, separators=(",", ":"), ensure_ascii=False
         ).encode()
+
+    def canonical(self) -> bytes:
+        """The bytes that ``entry_hash`` covers."""
+        return self.canonical_of(*(getattr(self, name) for name in self.HASHED_FIELDS))
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()

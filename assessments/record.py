@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.utils import timezone
 
 from assessments import signing
-from assessments.models import GENESIS_HASH, RecordEntry
+from assessments.models import GENESIS_HASH, RecordCheckpoint, RecordEntry
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,84 @@ class ChainReport:
     # Entries written before signing began (no MAC); all of them come before the first
     # signed entry, or the first unsigned one after it is the break.
     unsigned: int = 0
+    signed_from: int | None = None
+    # What this run read: a check from a checkpoint reads only the entries after it (and
+    # the rolling window ``swept`` of the older record); a full check reads them all.
+    checked: int = 0
+    resumed_from: int = 0
+    swept: tuple[int, int] | None = None
+    swept_to: int = 0
+
+
+# Streamed as tuples: building a model instance per entry cost more than hashing it.
+_ROW = ("pk", *RecordEntry.HASHED_FIELDS, "entry_hash", "mac_key_id", "mac")
+_CHUNK = 5000
+
+
+@dataclass
+class _Walk:
+    """Where a walk along the chain has got to."""
+
+    centre_id: int
+    expected_sequence: int
+    expected_prev: str
+    signed_from: int | None
+    unsigned: int = 0
+    checked: int = 0
+    first_break: ChainBreak | None = None
+
+
+def _entry_problem(row: tuple, walk: _Walk) -> str | None:
+    """Why the entry (a ``_ROW`` tuple) does not continue the walk, or None if it does."""
+    sequence, prev_hash = row[2], row[10]
+    entry_hash, mac_key_id, mac = row[11], row[12], row[13]
+    if sequence != walk.expected_sequence:
+        return (
+            f"expected sequence {walk.expected_sequence}: "
+            f"entries {walk.expected_sequence}..{sequence - 1} are missing"
+        )
+    if prev_hash != walk.expected_prev:
+        return "its prev_hash does not match the previous entry's hash"
+    if hashlib.sha256(RecordEntry.canonical_of(*row[1:11])).hexdigest() != entry_hash:
+        return "its contents do not match its hash (edited after it was written)"
+    if mac or mac_key_id:
+        mac_problem = signing.mac_problem(entry_hash, mac_key_id, mac)
+        if mac_problem:
+            return f"forged: {mac_problem}"
+        if walk.signed_from is None:
+            walk.signed_from = sequence
+    elif walk.signed_from is not None and sequence > walk.signed_from:
+        return f"forged: it is unsigned, but signing began at entry #{walk.signed_from}"
+    else:
+        walk.unsigned += 1
+    return None
+
+
+def _walk(walk: _Walk, last: int | None = None) -> _Walk:
+    """Check the centre's entries from ``walk.expected_sequence`` (up to ``last``) in
+    sequence order, streamed in chunks (flat memory), and stop at the first broken one."""
+    entries = RecordEntry.objects.filter(
+        centre_id=walk.centre_id, sequence__gte=walk.expected_sequence
+    )
+    if last is not None:
+        entries = entries.filter(sequence__lte=last)
+    rows = entries.order_by("sequence").values_list(*_ROW)
+    for row in rows.iterator(chunk_size=_CHUNK):
+        walk.checked += 1
+        problem = _entry_problem(row, walk)
+        if problem:
+            walk.first_break = ChainBreak(walk.centre_id, row[2], row[0], problem)
+            return walk
+        walk.expected_prev = row[11]
+        walk.expected_sequence += 1
+    if last is not None and walk.expected_sequence <= last:
+        walk.first_break = ChainBreak(
+            walk.centre_id,
+            walk.expected_sequence,
+            None,
+            f"entries {walk.expected_sequence}..{last} are missing",
+        )
+    return walk
 
 
 def verify_centre(centre_id: int) -> ChainReport:
@@ -44,45 +124,125 @@ def verify_centre(centre_id: int) -> ChainReport:
     from the very end leaves a shorter valid chain: ``assessments.anchors`` compares the head
     with the anchors kept outside the database to detect that.
     """
-    expected_prev = GENESIS_HASH
-    expected_sequence = 1
-    count = 0
-    unsigned = 0
-    signed_from: int | None = None
-    entries = RecordEntry.objects.filter(centre_id=centre_id).order_by("sequence")
-    for entry in entries.iterator(chunk_size=500):
-        count += 1
-        problem = None
-        if entry.sequence != expected_sequence:
-            problem = (
-                f"expected sequence {expected_sequence}: "
-                f"entries {expected_sequence}..{entry.sequence - 1} are missing"
-            )
-        elif entry.prev_hash != expected_prev:
-            problem = "its prev_hash does not match the previous entry's hash"
-        elif entry.compute_hash() != entry.entry_hash:
-            problem = "its contents do not match its hash (edited after it was written)"
-        elif entry.mac or entry.mac_key_id:
-            mac_problem = signing.mac_problem(entry.entry_hash, entry.mac_key_id, entry.mac)
-            if mac_problem:
-                problem = f"forged: {mac_problem}"
-            elif signed_from is None:
-                signed_from = entry.sequence
-        elif signed_from is not None:
-            problem = f"forged: it is unsigned, but signing began at entry #{signed_from}"
-        else:
-            unsigned += 1
-        if problem:
+    walk = _walk(_Walk(centre_id, 1, GENESIS_HASH, None))
+    return ChainReport(
+        centre_id,
+        walk.checked,
+        walk.expected_prev,
+        walk.first_break,
+        walk.unsigned,
+        walk.signed_from,
+        checked=walk.checked,
+    )
+
+
+def _checkpoint_problem(checkpoint: RecordCheckpoint) -> str | None:
+    """Why the checkpoint cannot be trusted, or None: its own signature, and its entry
+    still there with the same hash, the same contents and a valid MAC."""
+    mac_problem = signing.mac_problem(
+        checkpoint.signed_text(), checkpoint.mac_key_id, checkpoint.mac
+    )
+    if mac_problem:
+        return f"the verification checkpoint is not genuine: {mac_problem}"
+    row = (
+        RecordEntry.objects.filter(centre_id=checkpoint.centre_id, sequence=checkpoint.sequence)
+        .values_list(*_ROW)
+        .first()
+    )
+    if row is None:
+        return (
+            f"truncated or deleted: the entry verified at {checkpoint.verified_at:%Y-%m-%d %H:%M} "
+            "(the checkpoint) is missing"
+        )
+    if row[11] != checkpoint.entry_hash:
+        return "the entry last verified (the checkpoint) has another hash now"
+    if hashlib.sha256(RecordEntry.canonical_of(*row[1:11])).hexdigest() != row[11]:
+        return "its contents do not match its hash (edited after it was verified)"
+    if row[13] or row[12]:
+        mac_problem = signing.mac_problem(row[11], row[12], row[13])
+        if mac_problem:
+            return f"forged: {mac_problem}"
+    return None
+
+
+def _sweep(checkpoint: RecordCheckpoint, size: int) -> tuple[tuple[int, int], ChainBreak | None]:
+    """Re-check the next ``size`` entries before the checkpoint, from where the last run's
+    window ended (back to #1 after reaching the checkpoint): each one's contents, MAC and
+    link to the entry before it."""
+    first = checkpoint.swept_to + 1 if checkpoint.swept_to < checkpoint.sequence else 1
+    last = min(first + size - 1, checkpoint.sequence)
+    if first == 1:
+        prev = GENESIS_HASH
+    else:
+        prev = (
+            RecordEntry.objects.filter(centre_id=checkpoint.centre_id, sequence=first - 1)
+            .values_list("entry_hash", flat=True)
+            .first()
+        )
+        if prev is None:
+            missing = ChainBreak(checkpoint.centre_id, first - 1, None, "the entry is missing")
+            return (first, last), missing
+    walk = _walk(_Walk(checkpoint.centre_id, first, prev, checkpoint.signed_from), last)
+    return (first, last), walk.first_break
+
+
+def verify_centre_since_checkpoint(centre_id: int, *, sweep: int = 0) -> ChainReport:
+    """Check the centre's record from its stored checkpoint: the checkpoint's signature and
+    its own entry, then every entry appended since, then a window of ``sweep`` older entries
+    (``_sweep``). Without a checkpoint, the whole chain (``verify_centre``)."""
+    checkpoint = RecordCheckpoint.objects.filter(centre_id=centre_id).first()
+    if checkpoint is None:
+        return verify_centre(centre_id)
+    problem = _checkpoint_problem(checkpoint)
+    if problem:
+        broken = ChainBreak(centre_id, checkpoint.sequence, None, problem)
+        return ChainReport(centre_id, checkpoint.sequence, checkpoint.entry_hash, broken)
+    swept, swept_to = None, checkpoint.swept_to
+    if sweep > 0:
+        swept, sweep_break = _sweep(checkpoint, sweep)
+        if sweep_break:
             return ChainReport(
-                centre_id,
-                count,
-                expected_prev,
-                ChainBreak(centre_id, entry.sequence, entry.pk, problem),
-                unsigned,
+                centre_id, checkpoint.sequence, checkpoint.entry_hash, sweep_break, swept=swept
             )
-        expected_prev = entry.entry_hash
-        expected_sequence += 1
-    return ChainReport(centre_id, count, expected_prev, None, unsigned)
+        swept_to = swept[1]
+    walk = _walk(
+        _Walk(
+            centre_id,
+            checkpoint.sequence + 1,
+            checkpoint.entry_hash,
+            checkpoint.signed_from,
+            checkpoint.unsigned,
+        )
+    )
+    return ChainReport(
+        centre_id,
+        walk.expected_sequence - 1,
+        walk.expected_prev,
+        walk.first_break,
+        walk.unsigned,
+        walk.signed_from,
+        checked=walk.checked + 1,
+        resumed_from=checkpoint.sequence,
+        swept=swept,
+        swept_to=swept_to,
+    )
+
+
+def checkpoint_save(report: ChainReport) -> None:
+    """Store the head a check found intact as the centre's checkpoint, signed."""
+    if report.first_break is not None or not report.entries:
+        return
+    checkpoint = RecordCheckpoint.objects.filter(centre_id=report.centre_id).first()
+    checkpoint = checkpoint or RecordCheckpoint(centre_id=report.centre_id)
+    checkpoint.sequence = report.entries
+    checkpoint.entry_hash = report.head_hash
+    checkpoint.unsigned = report.unsigned
+    checkpoint.signed_from = report.signed_from
+    checkpoint.swept_to = report.swept_to
+    checkpoint.verified_at = timezone.now()
+    checkpoint.mac_key_id = signing.current_key_id()
+    checkpoint.mac = signing.mac_for(checkpoint.signed_text(), checkpoint.mac_key_id)
+    checkpoint.save()
 
 
 @dataclass(frozen=True)
@@ -216,6 +376,54 @@ def _admin_change(payload: dict[str, Any]) -> str:
     return text + (f" ({', '.join(names)})" if names else "")
 
 
+_QA_ACTIONS = {
+    Action.QA_PLAN_SIGNED,
+    Action.QA_SAMPLED,
+    Action.QA_ACTION_RAISED,
+    Action.QA_ACTION_ANSWERED,
+    Action.QA_ACTION_CLOSED,
+    Action.QA_ACTION_RETURNED,
+}
+_RISKS = {"low": "low", "medium": "medium", "high": "high"}
+_SAMPLE_KINDS = {"interim": "an interim", "summative": "a summative"}
+
+
+def _quality(action: str, payload: dict[str, Any]) -> str:
+    """An internal quality assurance decision (``quality.services``) in words."""
+    if action == Action.QA_PLAN_SIGNED:
+        version = _text(payload, "version")
+        plan = f"version {version} of the sampling plan" if version else "a sampling plan"
+        assessor = _text(payload, "assessor")
+        standard = _text(payload, "standard")
+        risk = _RISKS.get(_text(payload, "risk"), "")
+        rate = _text(payload, "rate")
+        text = f"signed {plan}" + (f" for {assessor}" if assessor else "")
+        text += f" on {standard}" if standard else ""
+        if risk:
+            text += f" ({risk} risk" + (f", sampling {rate}% of units)" if rate else ")")
+        return text
+    if action == Action.QA_SAMPLED:
+        kind = _SAMPLE_KINDS.get(_text(payload, "kind"), "a")
+        verdict = "agreed" if _text(payload, "outcome") == "agreed" else "referred back"
+        count = payload.get("decisions")
+        text = f"sampled the unit ({kind} sample"
+        if isinstance(count, int) and not isinstance(count, bool):
+            text += f" of {count} decision{'' if count == 1 else 's'}"
+        text += f") and {verdict}"
+        criteria = payload.get("criteria")
+        if isinstance(criteria, list) and criteria:
+            text += " " + ", ".join(str(c) for c in criteria)
+        return _with(text, _text(payload, "feedback"))
+    if action == Action.QA_ACTION_RAISED:
+        due = _text(payload, "due_on")
+        return _with("raised an action" + (f" due by {due}" if due else ""), _text(payload, "text"))
+    if action == Action.QA_ACTION_ANSWERED:
+        return _with("answered the IQA's action", _text(payload, "response"))
+    if action == Action.QA_ACTION_CLOSED:
+        return _with("closed the action", _text(payload, "note"))
+    return _with("sent the action back", _text(payload, "note"))
+
+
 def describe_entry(entry: RecordEntry) -> str:
     """One recorded decision in words, as plain text: "Asha Assessor judged P3 met: …".
 
@@ -305,6 +513,8 @@ def describe_entry(entry: RecordEntry) -> str:
         text = f"acknowledged the assessor's record {_item(payload)}" + (
             f", signing “{name}”" if name else ""
         )
+    elif action in _QA_ACTIONS:
+        text = _quality(action, payload)
     else:
         label = dict(Action.choices).get(action, action or "an entry")
         text = f"recorded: {label}"
