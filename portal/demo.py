@@ -16,6 +16,7 @@ from assessments.models import Enrolment
 from evidence.demo import add_demo_evidence
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
+from portal.staff.demo import add_demo_staff
 from review.demo import add_demo_decisions
 from standards.models import Standard
 
@@ -123,4 +124,5 @@ def build_demo(today: datetime.date) -> list[DemoAccount]:
             .order_by("learner__username", "pk")
         )
     )
+    add_demo_staff(today)
     return ACCOUNTS

@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "portal.portfolio",
     "portal.privacy",
     "portal.notifications",
+    "portal.staff",
     "portal.visits",
     "portal",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("portfolio/", include("portal.portfolio.urls")),
     path("", include("portal.privacy.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("staff/", include("portal.staff.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from assessments.access import enrolments_visible_to
@@ -23,6 +24,7 @@ from portal.centres.access import (
     require_eqa,
 )
 from portal.centres.models import EqaGrant
+from portal.staff.selectors import staff_dashboard_section
 from review.selectors import (
     CASELOAD_SORTS,
     iqa_actions_for,
@@ -104,6 +106,7 @@ def assessor_dashboard(request: HttpRequest) -> HttpResponse:
             "awaiting_count": awaiting_review_for(request.user).count(),
             "referred": referred_for(request.user)[:AWAITING_SHOWN],
             "iqa_actions": iqa_actions_for(request.user)[:IQA_ACTIONS_SHOWN],
+            "staff_section": staff_dashboard_section(request.user, timezone.localdate()),
             "breadcrumbs": [("My caseload", None)],
         },
     )
@@ -117,7 +120,11 @@ def iqa_dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/iqa_dashboard.html",
-        {"page": _enrolment_page(request, enrolments), "breadcrumbs": [("My sample", None)]},
+        {
+            "page": _enrolment_page(request, enrolments),
+            "staff_section": staff_dashboard_section(request.user, timezone.localdate()),
+            "breadcrumbs": [("My sample", None)],
+        },
     )
 
 
@@ -152,6 +159,7 @@ def centre_dashboard(request: HttpRequest) -> HttpResponse:
             "enrolments": enrolments,
             "reopen_requests": requests[:REOPEN_REQUESTS_SHOWN],
             "reopen_request_count": requests.count(),
+            "staff_section": staff_dashboard_section(request.user, timezone.localdate()),
             "breadcrumbs": [("My centre", None)],
         },
     )
