@@ -55,6 +55,14 @@ def standards_for(user: Any) -> QuerySet[Standard]:
     return Standard.objects.filter(visible | Q(owner_centre_id__in=_centre_ids(user)))
 
 
+def case_readable(user: Any) -> QuerySet[Standard]:
+    """What the CASE endpoints serve: official and published standards to anyone, as the NOS
+    are public documents; a centre's own standard only to those who read it."""
+    if user.is_authenticated:
+        return standards_for(user)
+    return standards_visible_to_centre(None)
+
+
 def correction_filter(user: Any, prefix: str = "") -> Q:
     """A ``Q`` for the supplied texts the user may see, through ``prefix`` (for example
     ``"corrections__"`` from a criterion)."""

@@ -198,6 +198,11 @@ def _structure_order(groups: list[CriterionGroup]) -> list[CriterionGroup]:
     return sorted(groups, key=lambda group: (rank.get(group.kind, 2), group.order))
 
 
+def package_document(standard: Standard) -> dict[str, Any]:
+    """The CFDocument alone, as its own URI serves it."""
+    return _document(standard, document_identifier(standard), _stamp(standard.last_changed_at))
+
+
 def _document(standard: Standard, doc_id: uuid.UUID, changed: str) -> dict[str, Any]:
     document: dict[str, Any] = {
         "identifier": str(doc_id),

@@ -56,7 +56,8 @@ class CorrectionForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Standards file (JSON)",
-        help_text="The format is described in docs/standard-format.md. At most 5 MB.",
+        help_text="Our own format (described in docs/standard-format.md) or a CASE 1.0 "
+        "package (CFPackage JSON). At most 5 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
     )
     replace = forms.BooleanField(

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from standards import services
+from standards import case, services
 from standards.access import (
     correction_filter,
     corrections_for,
@@ -113,6 +113,7 @@ def standard_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "performance_groups": [g for g in groups if g.kind == Kind.PERFORMANCE],
             "knowledge_groups": [g for g in groups if g.kind == Kind.KNOWLEDGE],
             "lost_count": len(lost),
+            "case_identifier": case.document_identifier(standard),
             "search_form": SearchForm(
                 initial={"standard": standard}, standards=standards_for(request.user)
             ),

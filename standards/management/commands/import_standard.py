@@ -17,7 +17,10 @@ from standards.services import ImportRefused, standards_import
 
 
 class Command(BaseCommand):
-    help = "Import one or more standards from a JSON file (see docs/standard-format.md)."
+    help = (
+        "Import standards from a JSON file: our own format (docs/standard-format.md) or a "
+        "CASE 1.0 package (CFPackage)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", type=Path, help="The JSON file to import.")
