@@ -18,6 +18,7 @@ urlpatterns = [
     path("eqa/centres/<int:pk>/samples/", views.eqa_samples, name="eqa_samples"),
     path("eqa/visits/", include("portal.visits.urls")),
     path("standards/", include("standards.urls")),
+    path("ims/case/v1p0/", include("standards.case_urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("review.urls")),
     path("assessments/", include("assessments.urls")),
