@@ -17,6 +17,7 @@ from django.http import Http404
 from assessments.access import enrolments_visible_to, get_enrolment_for
 from assessments.models import Enrolment
 from evidence.models import EvidenceFile, EvidenceItem, WitnessRequest
+from evidence.uploads import StagedUpload, staged_upload_get
 from evidence.witness import LinkRefused, request_for_token
 
 
@@ -87,3 +88,16 @@ def witness_request_for_link(token: str) -> WitnessRequest:
         if not refused.gone:
             raise Http404(str(refused)) from None
         raise
+
+
+def get_upload_for(user: Any, upload_id: str) -> tuple[StagedUpload, EvidenceItem]:
+    """A resumable upload in progress and its item, for the learner who started it: the
+    item's rule first (404 out of reach, 403 for others who may see it), then 404 for an
+    unknown upload or one the user did not start."""
+    staged = staged_upload_get(upload_id)
+    if staged is None:
+        raise Http404("No such upload.")
+    item = get_item_for(user, staged.item_id, write=True)
+    if staged.user_id != user.pk:
+        raise Http404("No such upload.")
+    return staged, item

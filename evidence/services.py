@@ -8,11 +8,14 @@ are deleted first and their stored files removed once the deletion has committed
 from __future__ import annotations
 
 import datetime
+import errno
 import hashlib
 import io
 import logging
+import os
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -386,7 +389,6 @@ def evidence_file_add(
     detected = filetypes.detect(upload, size=size)
     if detected.active_content and settings.EVIDENCE_ACTIVE_CONTENT == "refuse":
         raise Refused(active_content_message(detected.active_content))
-    scanned = scanning.scanner_configured()
     storage = private_storage()
     created: list[str] = []
     try:
@@ -399,42 +401,143 @@ def evidence_file_add(
             raise Refused("The file did not arrive complete; nothing was saved. Try again.")
         if _stored_sha256(stored_name) != sha256:
             raise Refused("The stored copy did not match the upload; nothing was saved.")
-        thumbnail_name = None
-        if detected.kind == EvidenceFile.Kind.IMAGE and (thumb := _thumbnail(upload)):
-            thumbnail_name = storage.save(
-                f"evidence/thumbnails/{uuid.uuid4().hex}.jpg", ContentFile(thumb)
-            )
-            created.append(thumbnail_name)
-        with transaction.atomic():
-            fresh = _locked_item(item)
-            row = EvidenceFile(
-                item=fresh,
-                file=stored_name,
-                thumbnail=thumbnail_name,
-                original_name=filetypes.name_for_type(original_name, detected.media_type),
-                media_type=detected.media_type,
-                kind=detected.kind,
-                size=size,
-                sha256=sha256,
-                active_content=detected.active_content[:200],
-                scan_status=(
-                    EvidenceFile.ScanStatus.PENDING
-                    if scanned
-                    else EvidenceFile.ScanStatus.NOT_SCANNED
-                ),
-                is_witness_statement=bool(
-                    is_witness_statement and fresh.evidence_type == EvidenceItem.Type.WITNESS
-                ),
-            )
-            row.full_clean()
-            row.save()
-            if scanned:
-                transaction.on_commit(lambda: _enqueue_scan(row.pk))
-            elif previews.is_document(row):
-                transaction.on_commit(lambda: previews.evidence_preview_request(evidence_file=row))
+        return _file_row_save(
+            item=item,
+            source=upload,
+            stored_name=stored_name,
+            created=created,
+            detected=detected,
+            original_name=original_name,
+            size=size,
+            sha256=sha256,
+            is_witness_statement=is_witness_statement,
+        )
     except BaseException:
         _remove_stored(created)
         raise
+
+
+def evidence_file_add_staged(
+    *,
+    item: EvidenceItem,
+    staged_path: Path,
+    original_name: str,
+    size: int,
+    sha256: str,
+    is_witness_statement: bool = False,
+) -> EvidenceFile:
+    """Check and record a file a resumable upload has finished in the staging folder
+    (``evidence.uploads``), hashed as it arrived. The same checks as ``evidence_file_add``
+    (size, type sniffed from the content, active content, malware scan queued); then the
+    file is moved into the storage by a rename on the same disk, not copied or read again,
+    or, for a store elsewhere, sent once. The staged file is gone afterwards either way.
+    Raises ``Refused`` or ``EvidenceLocked``."""
+    storage = private_storage()
+    created: list[str] = []
+    try:
+        if not item.is_editable:
+            raise EvidenceLocked(item)
+        limit = settings.EVIDENCE_MAX_UPLOAD_BYTES
+        if size > limit:
+            raise Refused(too_large_message(limit))
+        if staged_path.stat().st_size != size:
+            raise Refused("The file did not arrive complete; nothing was saved. Try again.")
+        with open(staged_path, "rb") as staged:
+            detected = filetypes.detect(staged, size=size)
+            if detected.active_content and settings.EVIDENCE_ACTIVE_CONTENT == "refuse":
+                raise Refused(active_content_message(detected.active_content))
+            stored_name = _move_into_storage(staged_path, staged)
+            created.append(stored_name)
+            if storage.size(stored_name) != size:
+                raise Refused("The file did not arrive complete; nothing was saved. Try again.")
+            return _file_row_save(
+                item=item,
+                source=staged,
+                stored_name=stored_name,
+                created=created,
+                detected=detected,
+                original_name=original_name,
+                size=size,
+                sha256=sha256,
+                is_witness_statement=is_witness_statement,
+            )
+    except BaseException:
+        _remove_stored(created)
+        raise
+    finally:
+        staged_path.unlink(missing_ok=True)
+
+
+def _move_into_storage(staged_path: Path, staged: IO[bytes]) -> str:
+    """Put the staged file into the private storage under a new generated name: a rename
+    when the storage is the local folder the staging folder sits in, else one upload."""
+    storage = private_storage()
+    name = f"evidence/{uuid.uuid4().hex}"
+    try:
+        target = Path(storage.path(name))
+    except NotImplementedError:
+        staged.seek(0)
+        return storage.save(name, File(staged, name=name))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(staged_path, 0o600)
+    try:
+        os.rename(staged_path, target)  # the same disk: a rename, never a copy
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        staged.seek(0)  # a storage folder on another disk than PRIVATE_STORAGE_ROOT
+        return storage.save(name, File(staged, name=name))
+    return name
+
+
+def _file_row_save(
+    *,
+    item: EvidenceItem,
+    source: IO[bytes],
+    stored_name: str,
+    created: list[str],
+    detected: filetypes.Detected,
+    original_name: str,
+    size: int,
+    sha256: str,
+    is_witness_statement: bool,
+) -> EvidenceFile:
+    """The stored file's thumbnail (images) and row, under the item's lock; the malware
+    scan or preview queued once it commits. Stored names go into ``created`` for the
+    caller's clean-up."""
+    storage = private_storage()
+    scanned = scanning.scanner_configured()
+    thumbnail_name = None
+    if detected.kind == EvidenceFile.Kind.IMAGE and (thumb := _thumbnail(source)):
+        thumbnail_name = storage.save(
+            f"evidence/thumbnails/{uuid.uuid4().hex}.jpg", ContentFile(thumb)
+        )
+        created.append(thumbnail_name)
+    with transaction.atomic():
+        fresh = _locked_item(item)
+        row = EvidenceFile(
+            item=fresh,
+            file=stored_name,
+            thumbnail=thumbnail_name,
+            original_name=filetypes.name_for_type(original_name, detected.media_type),
+            media_type=detected.media_type,
+            kind=detected.kind,
+            size=size,
+            sha256=sha256,
+            active_content=detected.active_content[:200],
+            scan_status=(
+                EvidenceFile.ScanStatus.PENDING if scanned else EvidenceFile.ScanStatus.NOT_SCANNED
+            ),
+            is_witness_statement=bool(
+                is_witness_statement and fresh.evidence_type == EvidenceItem.Type.WITNESS
+            ),
+        )
+        row.full_clean()
+        row.save()
+        if scanned:
+            transaction.on_commit(lambda: _enqueue_scan(row.pk))
+        elif previews.is_document(row):
+            transaction.on_commit(lambda: previews.evidence_preview_request(evidence_file=row))
     return row
 
 

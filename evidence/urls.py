@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import views, witness_views
+from evidence import resumable_views, views, witness_views
 
 app_name = "evidence"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/delete/", views.evidence_delete, name="delete"),
     path("<int:pk>/move/", views.evidence_move, name="move"),
     path("<int:pk>/files/", views.file_upload, name="file_upload"),
+    path("<int:pk>/uploads/", resumable_views.upload_start, name="upload_start"),
+    path("uploads/<str:upload_id>/", resumable_views.upload, name="upload"),
     path("files/<int:pk>/delete/", views.file_delete, name="file_delete"),
     path("files/<int:pk>/download/", views.file_download, name="file_download"),
     path("files/<int:pk>/view/", views.file_inline, name="file_inline"),

@@ -1,6 +1,12 @@
-/* Evidence upload: pick or drop several files; each goes up in its own request with a
-   progress bar, so one refused or interrupted file does not affect the others.
-   Without JavaScript the same form posts the files normally. */
+/* Evidence upload: pick or drop several files; each goes up on its own with a progress
+   bar, so one refused or interrupted file does not affect the others.
+
+   Files go up resumably through the tus protocol (the vendored tus-js-client, server in
+   evidence/resumable_views.py): a dropped connection is retried from the last byte the
+   server has, and the upload's address is kept in localStorage by the file's fingerprint,
+   so choosing the same file again later carries on where it stopped. A browser the
+   library does not support posts each file as a form in one request (XHR), and without
+   JavaScript the same form posts the files normally. */
 (function () {
   "use strict";
 
@@ -21,6 +27,8 @@
     var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
     var maxBytes = Number(form.dataset.maxBytes);
     var maxLabel = form.dataset.maxLabel;
+    var resumableUrl = form.dataset.resumableUrl;
+    var resumable = Boolean(resumableUrl && window.tus && window.tus.isSupported);
 
     if (button) { button.hidden = true; }  // files go up as soon as they are chosen
 
@@ -102,7 +110,67 @@
       if (!busy) { next(); }
     }
 
+    // The file list as the server now renders it (the page itself, read again), after a
+    // resumable upload has stored a file.
+    function refreshFileList() {
+      return fetch(window.location.href, {credentials: "same-origin"})
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("file-list");
+          if (fresh && fileList) { fileList.replaceChildren.apply(fileList, Array.from(fresh.childNodes)); }
+        });
+    }
+
+    function sendResumable(file, r) {
+      var finished = false;
+      var upload = new window.tus.Upload(file, {
+        endpoint: resumableUrl,
+        // After a dropped connection: ask the server how far it got and send the rest.
+        retryDelays: [0, 1000, 3000, 5000, 10000],
+        removeFingerprintOnSuccess: true,
+        headers: {"X-CSRFToken": token},
+        metadata: {
+          filename: file.name,
+          witness: witness && witness.checked ? "1" : "0"
+        },
+        onProgress: function (sent, total) {
+          // Hold at 99% until the server has checked and stored the file.
+          r.progress(Math.min(99, Math.floor((sent / total) * 100)));
+        },
+        onSuccess: function () {
+          if (finished) { return; }
+          finished = true;
+          refreshFileList().then(
+            function () { r.done(file.name + " uploaded and checked."); },
+            function () { r.done(file.name + " uploaded and checked (reload the page to see it)."); }
+          ).then(next);
+        },
+        onError: function (error) {
+          if (finished) { return; }
+          finished = true;
+          var response = error && error.originalResponse;
+          var status = response ? response.getStatus() : 0;
+          var text = response ? response.getBody() : "";
+          if (status >= 400 && status < 500 && text && status !== 403) {
+            r.fail(file.name + ": " + text + " Nothing of it was saved.");
+          } else if (status === 403 && text && text.indexOf("CSRF") === -1) {
+            r.fail(file.name + ": " + text);
+          } else if (status) {
+            r.fail("The upload of " + file.name + " failed (error " + status + "). Choose the same file again to carry on from where it stopped.");
+          } else {
+            r.fail("The upload of " + file.name + " was interrupted (the connection was lost). Choose the same file again to carry on from where it stopped.");
+          }
+          next();
+        }
+      });
+      upload.findPreviousUploads().then(function (previous) {
+        if (previous.length) { upload.resumeFromPreviousUpload(previous[0]); }
+        upload.start();
+      });
+    }
+
     function send(file, r) {
+      if (resumable) { sendResumable(file, r); return; }
       var data = new FormData();
       data.append("csrfmiddlewaretoken", token);
       if (witness && witness.checked) { data.append("is_witness_statement", "on"); }
