@@ -17,6 +17,7 @@ from evidence.demo import add_demo_evidence
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
 from portal.staff.demo import add_demo_staff
+from portal.visits.demo import add_demo_visits
 from review.demo import add_demo_decisions
 from standards.models import Standard
 
@@ -125,4 +126,5 @@ def build_demo(today: datetime.date) -> list[DemoAccount]:
         )
     )
     add_demo_staff(today)
+    add_demo_visits(today)
     return ACCOUNTS
