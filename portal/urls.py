@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("portal.privacy.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("staff/", include("portal.staff.urls")),
+    path("reports/", include("portal.reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
