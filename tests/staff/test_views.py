@@ -278,3 +278,16 @@ def test_dashboards_show_expiring_qualifications(people) -> None:
     assert "1 of your qualifications has expired" in iqa.content.decode()
     admin = people.client_for(people.admin).get(reverse("centre_dashboard")).content.decode()
     assert "Staff qualifications: 1 expires within 60 days, 1 has expired" in admin
+
+
+def test_eqa_reaches_the_staff_records_from_the_centre_page(people) -> None:
+    client = people.client_for(people.eqa)
+    page = client.get(reverse("eqa_centre", args=[people.centre.pk])).content.decode()
+    home = reverse("staff:home", args=[people.centre.pk])
+    assert f'href="{home}"' in page
+    html = client.get(home).content.decode()
+    assert "Who is qualified for which standard" in html and "Bob Assessor" in html
+    assert (
+        "Add a witness"
+        not in client.get(reverse("staff:witnesses", args=[people.centre.pk])).content.decode()
+    )
