@@ -175,3 +175,41 @@ def open_range(name: str, first: int, last: int, storage: Storage | None = None)
                 break
             remaining -= len(chunk)
             yield chunk
+
+
+def probe_bucket(storage: Storage | None = None, *, timeout: float = 2.0) -> None:
+    """Raise unless the object store answers for the bucket within ``timeout`` seconds (one
+    HEAD request, no retries): the health check's storage probe."""
+    store = _s3(storage)
+    client = _probe_client(
+        store.endpoint_url or "",
+        store.region_name or "",
+        store.access_key or "",
+        store.secret_key or "",
+        store.addressing_style or "",
+        timeout,
+    )
+    client.head_bucket(Bucket=store.bucket_name)
+
+
+@functools.cache
+def _probe_client(
+    endpoint_url: str, region: str, access: str, secret: str, addressing: str, timeout: float
+) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint_url or None,
+        region_name=region or None,
+        aws_access_key_id=access or None,
+        aws_secret_access_key=secret or None,
+        config=Config(
+            signature_version="s3v4",
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            retries={"max_attempts": 1, "mode": "standard"},
+            s3={"addressing_style": addressing or "auto"},
+        ),
+    )

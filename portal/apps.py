@@ -9,6 +9,8 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from portal.observability import connect_task_signals
         from portal.security import start_session_clock
 
         user_logged_in.connect(start_session_clock, dispatch_uid="portal_session_clock")
+        connect_task_signals()

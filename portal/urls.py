@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import views
+from portal import health, views
 from portal.accounts import two_factor
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("health/", health.health, name="health"),
     path("learner/", views.learner_dashboard, name="learner_dashboard"),
     path("assessor/", views.assessor_dashboard, name="assessor_dashboard"),
     path("iqa/", views.iqa_dashboard, name="iqa_dashboard"),

@@ -20,7 +20,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.db.models import FileField
 
 MOTO_ENDPOINT = os.environ.get("MOTO_ENDPOINT", "http://127.0.0.1:5055")
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 
 def _reachable(url: str) -> bool:
@@ -93,6 +93,25 @@ def s3_storage(settings) -> Iterator:
 
 
 @pytest.fixture
-def redis_url() -> str:
+def redis_url() -> Iterator[str]:
+    """An empty Redis database of its own for each xdist worker (15, 14, ...), emptied after."""
     require_server(REDIS_URL, "Redis")
-    return REDIS_URL
+    import redis
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    url = f"{REDIS_URL}/{15 - int(worker or 0) % 12}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+@pytest.fixture
+def rq_tasks(settings, redis_url) -> str:
+    """Tasks go to RQ on the test's Redis database, as with TASK_BACKEND=rq."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    settings.RQ_QUEUES = {"default": {"URL": redis_url}}
+    return redis_url
