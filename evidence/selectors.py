@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from assessments.models import Enrolment
 from evidence import previews
 from evidence.access import items_visible_to
 from evidence.models import EvidenceFile, EvidenceItem, Mapping, QuestionAnswer
 from standards.models import Criterion, CriterionGroup, Kind, Standard
+
+
+def _count_of(model: type[EvidenceFile] | type[Mapping]) -> Coalesce:
+    """How many of the item's files or mappings: a subquery per row, so a list's counts are
+    computed for the page shown, not grouped over every visible item before the slice."""
+    rows = model.objects.filter(item_id=OuterRef("pk")).order_by()
+    return Coalesce(
+        Subquery(rows.values("item_id").annotate(n=Count("pk")).values("n")[:1]),
+        0,
+        output_field=IntegerField(),
+    )
 
 
 def evidence_list(
@@ -30,16 +42,18 @@ def evidence_list(
     if status:
         items = items.filter(status=status)
     if query:
+        # EXISTS rather than a join to the files, so no item repeats and no DISTINCT is needed.
+        named = EvidenceFile.objects.filter(item_id=OuterRef("pk"), original_name__icontains=query)
         items = items.filter(
             Q(title__icontains=query)
             | Q(description__icontains=query)
             | Q(reference__iexact=query)
-            | Q(files__original_name__icontains=query)
-        ).distinct()
+            | Exists(named)
+        )
     return (
         items.annotate(
-            file_count=Count("files", distinct=True),
-            mapping_count=Count("mappings", distinct=True),
+            file_count=_count_of(EvidenceFile),
+            mapping_count=_count_of(Mapping),
         )
         .prefetch_related(
             Prefetch(
@@ -64,7 +78,7 @@ def awaiting_review_for(assessor: Any) -> QuerySet[EvidenceItem]:
             status=EvidenceItem.Status.SUBMITTED,
         )
         .select_related("enrolment__learner", "enrolment__standard")
-        .annotate(file_count=Count("files"))
+        .annotate(file_count=_count_of(EvidenceFile))
         .order_by("submitted_at", "pk")
     )
 
