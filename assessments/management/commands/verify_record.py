@@ -19,7 +19,7 @@ from assessments.record import (
 
 # Entries of the older record (before the checkpoint) re-checked per centre and run, so a
 # change behind the checkpoint is found within (entries / SWEEP) runs.
-SWEEP = 50_000
+SWEEP = 2_000
 
 
 def check_centre(centre_id: int, full: bool, sweep: int) -> ChainReport:
