@@ -36,6 +36,7 @@ from evidence.uploads import (
     staged_upload_append,
     staged_upload_create,
     staged_upload_delete,
+    staged_upload_terminate,
 )
 
 OFFSET_TYPE = "application/offset+octet-stream"
@@ -105,7 +106,10 @@ def upload(request: HttpRequest, upload_id: str) -> HttpResponse:
         response["Upload-Length"] = str(staged.length)
         return response
     if request.method == "DELETE":
-        staged_upload_delete(staged)
+        try:
+            staged_upload_terminate(staged)
+        except UploadError as error:
+            return _refuse(error.status, error.message)
         return _tus(HttpResponse(status=204))
     try:
         _check_version(request)
@@ -129,7 +133,7 @@ def upload(request: HttpRequest, upload_id: str) -> HttpResponse:
     try:
         row = services.evidence_file_add_staged(
             item=item,
-            staged_path=staged.data_path,
+            staged_path=staged.complete_path,
             original_name=staged.filename,
             size=staged.length,
             sha256=sha256,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime
 import fcntl
 import hashlib
@@ -132,6 +133,12 @@ class StagedUpload:
     def info_path(self) -> Path:
         return staging_root() / f"{self.upload_id}.json"
 
+    @property
+    def complete_path(self) -> Path:
+        """Where the data file goes, under the lock, once its last byte is in: no other
+        request can then write to it or finish it a second time."""
+        return staging_root() / f"{self.upload_id}.complete"
+
     def offset(self) -> int:
         try:
             return self.data_path.stat().st_size
@@ -215,13 +222,7 @@ def staged_upload_append(
     """
     if body_length < 0:
         raise UploadError(411, "The upload request must say its length (Content-Length).")
-    with open(staged.data_path, "r+b") as data:
-        try:
-            fcntl.flock(data.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UploadError(
-                409, "Another request is sending this file right now; try again shortly."
-            ) from None
+    with _locked(staged) as data:
         current = os.fstat(data.fileno()).st_size
         if offset != current:
             raise UploadError(
@@ -252,7 +253,32 @@ def staged_upload_append(
         if new_offset < staged.length or digest is None:
             return new_offset, None
         os.fsync(data.fileno())
+        os.rename(staged.data_path, staged.complete_path)
         return new_offset, digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _locked(staged: StagedUpload) -> Iterator[IO[bytes]]:
+    """The upload's data file, open for writing under an exclusive lock (not waited for: a
+    second request at the same time is refused)."""
+    try:
+        data = open(staged.data_path, "r+b")  # noqa: SIM115 -- closed below
+    except FileNotFoundError:
+        raise UploadError(410, "This upload has already finished or was removed.") from None
+    with data:
+        try:
+            fcntl.flock(data.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UploadError(
+                409, "Another request is sending this file right now; try again shortly."
+            ) from None
+        yield data
+
+
+def staged_upload_terminate(staged: StagedUpload) -> None:
+    """Drop an unfinished upload (tus termination): refused while a request is writing to it."""
+    with _locked(staged):
+        staged_upload_delete(staged)
 
 
 def _digest_of(data: IO[bytes], length: int) -> Any:
@@ -270,7 +296,7 @@ def _digest_of(data: IO[bytes], length: int) -> Any:
 
 
 def staged_upload_delete(staged: StagedUpload) -> None:
-    for path in (staged.data_path, staged.info_path):
+    for path in (staged.data_path, staged.complete_path, staged.info_path):
         path.unlink(missing_ok=True)
 
 
@@ -281,6 +307,13 @@ def _all_staged() -> Iterator[StagedUpload]:
             yield staged
 
 
+def _younger(path: Path, cutoff: float) -> bool:
+    try:
+        return path.stat().st_mtime >= cutoff
+    except FileNotFoundError:
+        return False
+
+
 def cleanup_stale(*, older_than: datetime.timedelta = STALE_AFTER, now: float | None = None) -> int:
     """Remove uploads in progress untouched for ``older_than`` (and stray staging files).
     Returns how many uploads were removed. Safe to run while uploads go on: a file being
@@ -288,7 +321,7 @@ def cleanup_stale(*, older_than: datetime.timedelta = STALE_AFTER, now: float | 
     cutoff = (now if now is not None else time.time()) - older_than.total_seconds()
     removed: set[str] = set()
     for path in staging_root().iterdir():
-        if path.suffix not in {".part", ".json"}:
+        if path.suffix not in {".part", ".json", ".complete"}:
             continue
         try:
             stale = path.stat().st_mtime < cutoff
@@ -296,14 +329,11 @@ def cleanup_stale(*, older_than: datetime.timedelta = STALE_AFTER, now: float | 
             continue
         if not stale:
             continue
-        partner = path.with_suffix(".json" if path.suffix == ".part" else ".part")
-        try:
-            if partner.stat().st_mtime >= cutoff:
-                continue
-        except FileNotFoundError:
-            pass
-        path.unlink(missing_ok=True)
-        partner.unlink(missing_ok=True)
+        partners = [path.with_suffix(suffix) for suffix in (".part", ".json", ".complete")]
+        if any(_younger(partner, cutoff) for partner in partners):
+            continue
+        for partner in partners:
+            partner.unlink(missing_ok=True)
         removed.add(path.stem)
     if removed:
         logger.info("Removed %s stale uploads in progress", len(removed))

@@ -345,3 +345,37 @@ def test_cleanup_command(learner_client, item) -> None:
     location = _create(learner_client, item, 100)["Location"]
     call_command("cleanup_uploads", "--hours", "0")
     assert _head(learner_client, location).status_code == 404
+
+
+def test_a_second_request_at_the_same_time_is_refused(learner_client, item) -> None:
+    import fcntl
+
+    location = _create(learner_client, item, 100)["Location"]
+    staged = uploads.staged_upload_get(location.rstrip("/").rsplit("/", 1)[1])
+    with open(staged.data_path, "r+b") as busy:
+        fcntl.flock(busy.fileno(), fcntl.LOCK_EX)
+        response = _patch(learner_client, location, 0, b"x" * 10)
+        assert response.status_code == 409
+        assert "Another request is sending this file" in response.content.decode()
+        assert learner_client.delete(location, headers=TUS).status_code == 409
+    assert _head(learner_client, location)["Upload-Offset"] == "0"
+
+
+def test_a_finished_upload_takes_no_more_bytes(learner_client, item) -> None:
+    content = png_bytes()
+    location = _create(learner_client, item, len(content))["Location"]
+    staged = uploads.staged_upload_get(location.rstrip("/").rsplit("/", 1)[1])
+    uploads.staged_upload_append(
+        staged=staged, offset=0, body=io.BytesIO(content), body_length=len(content)
+    )
+    response = learner_client.patch(
+        location,
+        headers={
+            **TUS,
+            "Upload-Offset": str(len(content)),
+            "Content-Type": OFFSET_TYPE,
+            "Content-Length": "0",
+        },
+    )
+    assert response.status_code == 410
+    assert "already finished" in response.content.decode()
