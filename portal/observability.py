@@ -130,13 +130,10 @@ def _request_id_of(task_result: Any) -> str:
     db_result = getattr(task_result, "db_result", None)
     if db_result is not None:
         return str((db_result.args_kwargs or {}).get("request_id", ""))
-    try:
-        from rq import get_current_job
-    except ImportError:
-        return ""
-    job = get_current_job()
-    if job is not None and job.id == task_result.id:
-        return str(job.meta.get("request_id", ""))
+    if _is_rq(task_result):
+        job = task_result.task.get_backend()._get_job(task_result.id)
+        if job is not None:
+            return str(job.meta.get("request_id", ""))
     return ""
 
 
@@ -159,11 +156,11 @@ def _on_task_finished(sender: Any, task_result: Any, **kwargs: Any) -> None:
         "task": task_result.task.module_path,
         "task_status": str(task_result.status),
     }
-    if task_result.errors:
+    if str(task_result.status) == "FAILED":
         task_logger.error(
             "task failed %s: %s",
             task_result.task.module_path,
-            task_result.errors[-1].exception_class_path,
+            task_result.errors[-1].exception_class_path if task_result.errors else "",
             extra=extra,
         )
     else:

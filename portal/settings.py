@@ -356,12 +356,21 @@ elif TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
     RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    # Workers (`manage.py rqworker --with-scheduler`) must run jobs as django-tasks' Job.
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 elif TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     raise ImproperlyConfigured(
         f"TASK_BACKEND must be 'database', 'rq' or 'immediate', not {TASK_BACKEND!r}"
     )
+
+# `manage.py cleanup` deletes finished task results after this many days, failed ones (shown
+# to admins on the failed-tasks page) after FAILED_TASK_RETENTION_DAYS.
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 14)
+FAILED_TASK_RETENTION_DAYS = env_int("FAILED_TASK_RETENTION_DAYS", 30)
+if TASK_RESULT_RETENTION_DAYS < 1 or FAILED_TASK_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("Task result retention must be at least one day.")
 
 # Portfolio export (portal.portfolio): archival PDFs rendered by the task worker.
 PORTFOLIO_EMBED_MAX_BYTES = env_int("PORTFOLIO_EMBED_MAX_BYTES", 20 * 1024 * 1024)

@@ -114,4 +114,5 @@ def rq_tasks(settings, redis_url) -> str:
     """Tasks go to RQ on the test's Redis database, as with TASK_BACKEND=rq."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
     settings.RQ_QUEUES = {"default": {"URL": redis_url}}
+    settings.RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
     return redis_url
