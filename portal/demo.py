@@ -18,6 +18,7 @@ from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
 from portal.staff.demo import add_demo_staff
 from portal.visits.demo import add_demo_visits
+from quality.demo import add_demo_quality
 from review.demo import add_demo_decisions
 from standards.models import Standard
 
@@ -125,6 +126,7 @@ def build_demo(today: datetime.date) -> list[DemoAccount]:
             .order_by("learner__username", "pk")
         )
     )
+    add_demo_quality(today)
     add_demo_staff(today)
     add_demo_visits(today)
     return ACCOUNTS

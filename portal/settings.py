@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "assessments",
     "evidence",
     "review",
+    "quality",
     "portal.accounts",
     "portal.centres",
     "portal.portfolio",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("ims/case/v1p0/", include("standards.case_urls")),
     path("evidence/", include("evidence.urls")),
     path("", include("review.urls")),
+    path("quality/", include("quality.urls")),
     path("assessments/", include("assessments.urls")),
     path("portfolio/", include("portal.portfolio.urls")),
     path("", include("portal.privacy.urls")),

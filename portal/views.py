@@ -25,6 +25,7 @@ from portal.centres.access import (
 )
 from portal.centres.models import EqaGrant
 from portal.staff.selectors import staff_dashboard_section
+from quality.selectors import open_actions_for
 from review.selectors import (
     CASELOAD_SORTS,
     iqa_actions_for,
@@ -106,6 +107,7 @@ def assessor_dashboard(request: HttpRequest) -> HttpResponse:
             "awaiting_count": awaiting_review_for(request.user).count(),
             "referred": referred_for(request.user)[:AWAITING_SHOWN],
             "iqa_actions": iqa_actions_for(request.user)[:IQA_ACTIONS_SHOWN],
+            "qa_actions": open_actions_for(request.user),
             "staff_section": staff_dashboard_section(request.user, timezone.localdate()),
             "breadcrumbs": [("My caseload", None)],
         },
@@ -122,6 +124,7 @@ def iqa_dashboard(request: HttpRequest) -> HttpResponse:
         "portal/iqa_dashboard.html",
         {
             "page": _enrolment_page(request, enrolments),
+            "qa_actions": open_actions_for(request.user),
             "staff_section": staff_dashboard_section(request.user, timezone.localdate()),
             "breadcrumbs": [("My sample", None)],
         },

@@ -1,16 +1,16 @@
 """Demo assessment decisions, made through the services so they reach the record.
 
 After ``evidence.demo`` has made the learners' items: learner1's SCDCPC306 is fully
-evidenced, mapped, judged, signed off by assessor1, countersigned and sampled by iqa1; the
-other enrolments are part-way, with feedback, a referral and an IQA referral.
+evidenced, mapped, judged, signed off by assessor1 and countersigned; the other enrolments
+are part-way, with feedback and a referral. ``quality.demo`` then has iqa1 sample them.
 Idempotent: an enrolment that already has record entries is left alone.
 """
 
 from __future__ import annotations
 
-from assessments.models import Enrolment, RecordEntry
+from assessments.models import Enrolment
 from evidence.models import EvidenceItem, Mapping
-from review import sampling, services
+from review import services
 from review.sign_off import unit_countersign, unit_sign_off
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo password
@@ -63,24 +63,18 @@ def _complete_unit(enrolment: Enrolment) -> None:
         )
     unit_sign_off(enrolment=enrolment, assessor=assessor, password=DEMO_PASSWORD)
     unit_countersign(enrolment=enrolment, learner=enrolment.learner)
-    entry = RecordEntry.objects.get(
-        enrolment=enrolment, action=RecordEntry.Action.SIGNED_OFF, iqa_sample__isnull=True
-    )
-    sampling.iqa_sample_record(
-        entry=entry, iqa=enrolment.iqa, outcome="agreed", feedback="Sampled: sound decision."
-    )
+    # quality.demo samples it (summatively) and the part-way unit (interim).
 
 
-def _part_way(enrolment: Enrolment, *, refer_iqa: bool) -> None:
+def _part_way(enrolment: Enrolment) -> None:
     assessor = enrolment.assessor
     items = _submitted(enrolment)
     if len(items) < 2:
         return
     first, second, *rest = items
     services.evidence_accept(item=first, assessor=assessor)
-    judgement = None
     for mapping in _confirm_proposals(first, assessor):
-        judgement = services.criterion_judge(
+        services.criterion_judge(
             enrolment=enrolment,
             criterion=mapping.criterion,
             assessor=assessor,
@@ -92,17 +86,6 @@ def _part_way(enrolment: Enrolment, *, refer_iqa: bool) -> None:
         assessor=assessor,
         feedback="Please add what you would do differently next time, and date the account.",
     )
-    if refer_iqa and first.mappings.exists():
-        entry = RecordEntry.objects.filter(
-            enrolment=enrolment, action=RecordEntry.Action.JUDGEMENT
-        ).first()
-        if entry and judgement:
-            sampling.iqa_sample_record(
-                entry=entry,
-                iqa=enrolment.iqa,
-                outcome="referred",
-                feedback="Say which part of the evidence shows this criterion; add a rationale.",
-            )
     # Anything else stays awaiting review, so the caseload shows waiting evidence.
     del rest
 
@@ -114,4 +97,4 @@ def add_demo_decisions(enrolments: list[Enrolment]) -> None:
         if enrolment.learner.username == "learner1" and enrolment.standard.slug == "scdcpc306":
             _complete_unit(enrolment)
         else:
-            _part_way(enrolment, refer_iqa=enrolment.learner.username == "learner1")
+            _part_way(enrolment)

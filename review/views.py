@@ -12,23 +12,21 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.errors import error_text, form_error
-from assessments.models import Enrolment, IqaSample, RecordEntry
+from assessments.models import Enrolment, RecordEntry
 from assessments.services import enrolment_is_locked, learner_units, open_sign_off
 from evidence.models import EvidenceItem, Mapping
 from evidence.selectors import awaiting_review_for, criteria_by_group, item_files, item_mappings
 from evidence.services import locked_unit_refusal, scan_refusal
-from review import access, sampling, services
+from review import access, services
 from review import sign_off as sign_off_services
 from review.plans import plan_current
 from review.selectors import (
@@ -654,51 +652,6 @@ class ReopenForm(forms.Form):
     )
 
 
-class SampleForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Your decision", choices=IqaSample.Outcome.choices, widget=forms.RadioSelect
-    )
-    feedback = forms.CharField(
-        label="Feedback to the assessor",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required when referring back.",
-    )
-
-    def __init__(self, *args: Any, outcomes: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = outcomes
-
-
-class DecisionFilterForm(forms.Form):
-    learner = forms.ModelChoiceField(
-        queryset=get_user_model().objects.none(), required=False, empty_label="All learners"
-    )
-    standard = forms.ChoiceField(required=False, label="Standard")
-    date_from = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args: Any, enrolments: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["learner"].queryset = (
-            get_user_model()
-            .objects.filter(enrolments__in=enrolments)
-            .distinct()
-            .order_by("full_name")
-        )
-        standards = sorted(
-            {(e.standard_id, str(e.standard)) for e in enrolments.select_related("standard")},
-            key=lambda pair: pair[1],
-        )
-        self.fields["standard"].choices = [("", "All standards")] + [
-            (str(pk), label) for pk, label in standards
-        ]
-
-
 def _enrolment_crumbs(enrolment: Enrolment, last: str) -> list[tuple[str, str | None]]:
     return [
         (
@@ -774,129 +727,29 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The IQA's sampling moved to the quality app (a learner's unit is sampled, not a single
+# decision); these addresses of the per-decision pages lead there.
+
+
 @login_required
 @require_safe
 def iqa_assessors(request: HttpRequest) -> HttpResponse:
-    """The assessors whose decisions this IQA samples, with the proportion sampled."""
+    """Formerly the assessors list: the quality home."""
     access.require_iqa(request.user)
-    rows = (
-        access.sampleable_entries(request.user)
-        .values("actor_id", "actor_name")
-        .annotate(decisions=Count("pk"), sampled=Count("pk", filter=Q(iqa_sample__isnull=False)))
-        .order_by("actor_name")
-    )
-    return render(
-        request,
-        "review/iqa_assessors.html",
-        {
-            "rows": rows,
-            "breadcrumbs": [("My sample", reverse("iqa_dashboard")), ("Assessors", None)],
-        },
-    )
+    return redirect("quality:home")
 
 
 @login_required
 @require_safe
 def iqa_decisions(request: HttpRequest, pk: int) -> HttpResponse:
-    """One assessor's decisions and sign-offs, filterable, with the proportion sampled."""
+    """Formerly one assessor's decisions: the decisions list filtered to that assessor."""
     assessor = access.assessor_for_iqa(request.user, pk)
-    enrolments = access.iqa_enrolments(request.user).filter(
-        Q(assessor_id=pk) | Q(record_entries__actor_id=pk)
-    )
-    entries = access.sampleable_entries(request.user).filter(actor_id=pk)
-    form = DecisionFilterForm(request.GET or None, enrolments=enrolments.distinct())
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["learner"]:
-            entries = entries.filter(enrolment__learner=data["learner"])
-        if data["standard"]:
-            entries = entries.filter(enrolment__standard_id=data["standard"])
-        if data["date_from"]:
-            entries = entries.filter(recorded_at__date__gte=data["date_from"])
-        if data["date_to"]:
-            entries = entries.filter(recorded_at__date__lte=data["date_to"])
-    totals = entries.aggregate(
-        decisions=Count("pk"), sampled=Count("pk", filter=Q(iqa_sample__isnull=False))
-    )
-    entries = (
-        entries.select_related("enrolment__learner", "enrolment__standard")
-        .annotate(is_sampled=Exists(IqaSample.objects.filter(entry=OuterRef("pk"))))
-        .order_by("-recorded_at", "-pk")
-    )
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    percent = round(100 * totals["sampled"] / totals["decisions"]) if totals["decisions"] else 0
-    return render(
-        request,
-        "review/iqa_decisions.html",
-        {
-            "assessor": assessor,
-            "form": form,
-            "page": page,
-            "totals": totals,
-            "percent": percent,
-            "query_string": params.urlencode(),
-            "breadcrumbs": [
-                ("My sample", reverse("iqa_dashboard")),
-                ("Assessors", reverse("review:iqa_assessors")),
-                (assessor.display_name, None),
-            ],
-        },
-    )
+    return redirect(f"{reverse('quality:decisions')}?assessor={assessor.pk}")
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_safe
 def iqa_sample(request: HttpRequest, pk: int) -> HttpResponse:
-    """Sample one decision: only the outcomes the service will accept are offered."""
+    """Formerly the page sampling one decision: the page sampling its unit."""
     entry = access.entry_for_iqa(request.user, pk)
-    existing = IqaSample.objects.filter(entry=entry).first()
-    outcomes = [
-        (value, label)
-        for value, label in IqaSample.Outcome.choices
-        if not sampling.sampling_refusal(entry, value)
-    ]
-    refusals = [
-        sampling.sampling_refusal(entry, value)
-        for value, _label in IqaSample.Outcome.choices
-        if sampling.sampling_refusal(entry, value)
-    ]
-    form = SampleForm(request.POST or None, outcomes=outcomes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sample = sampling.iqa_sample_record(
-                entry=entry,
-                iqa=request.user,
-                outcome=form.cleaned_data["outcome"],
-                feedback=form.cleaned_data["feedback"],
-            )
-        except ValidationError as error:
-            form_error(form, error)
-        else:
-            if hasattr(sample, "reopen_request"):
-                messages.success(
-                    request,
-                    "Your referral is recorded. The unit is signed off, so the centre admin "
-                    "has been asked to reopen it for the assessor.",
-                )
-            else:
-                messages.success(request, "Your sampling decision is recorded.")
-            return redirect("review:iqa_decisions", pk=entry.actor_id)
-    return render(
-        request,
-        "review/iqa_sample.html",
-        {
-            "entry": entry,
-            "existing": existing,
-            "form": form,
-            "can_sample": existing is None and bool(outcomes),
-            "refusals": refusals if existing is None else [],
-            "locked": enrolment_is_locked(entry.enrolment),
-            "breadcrumbs": [
-                ("My sample", reverse("iqa_dashboard")),
-                (entry.actor_name, reverse("review:iqa_decisions", args=[entry.actor_id])),
-                (f"Decision #{entry.sequence}", None),
-            ],
-        },
-    )
+    return redirect("quality:sample_unit", pk=entry.enrolment_id)

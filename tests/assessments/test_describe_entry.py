@@ -190,6 +190,45 @@ CASES = [
         {"item": 7, "reference": "E7", "title": "Handover", "acknowledgement_name": "Liam L"},
         "Asha Assessor acknowledged the assessor's record E7 Handover, signing “Liam L”",
     ),
+    (
+        Action.QA_PLAN_SIGNED,
+        {"plan": 3, "version": 2, "assessor": "Bob Assessor", "risk": "high", "rate": 50},
+        "Asha Assessor signed version 2 of the sampling plan for Bob Assessor (high risk, "
+        "sampling 50% of units)",
+    ),
+    (
+        Action.QA_SAMPLED,
+        {
+            "sample": 4,
+            "kind": "summative",
+            "outcome": "referred",
+            "decisions": 12,
+            "criteria": ["P1", "K2"],
+            "feedback": "Thin rationales.",
+        },
+        "Asha Assessor sampled the unit (a summative sample of 12 decisions) and referred back "
+        "P1, K2: “Thin rationales.”",
+    ),
+    (
+        Action.QA_ACTION_RAISED,
+        {"qa_action": 1, "sample": 4, "text": "Rewrite them.", "due_on": "2026-12-01"},
+        "Asha Assessor raised an action due by 2026-12-01: “Rewrite them.”",
+    ),
+    (
+        Action.QA_ACTION_ANSWERED,
+        {"qa_action": 1, "sample": 4, "response": "Done."},
+        "Asha Assessor answered the IQA's action: “Done.”",
+    ),
+    (
+        Action.QA_ACTION_CLOSED,
+        {"qa_action": 1, "sample": 4, "note": ""},
+        "Asha Assessor closed the action",
+    ),
+    (
+        Action.QA_ACTION_RETURNED,
+        {"qa_action": 1, "sample": 4, "note": "Show one."},
+        "Asha Assessor sent the action back: “Show one.”",
+    ),
 ]
 
 

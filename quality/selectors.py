@@ -1,0 +1,333 @@
+"""Reads of internal quality assurance, each scoped by the caller's access rule.
+
+Nothing here aggregates over the whole record: counts run over enrolments and samples (which
+grow with learners, not with every decision), over a page's slice, or as one plain COUNT.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from assessments.models import Enrolment, IqaSample, RecordEntry, UnitSignOff
+from evidence.models import EvidenceItem, Mapping
+from quality.models import QaAction, SamplingPlan, UnitSample
+from review.sampling import SAMPLEABLE_ACTIONS
+from standards.models import Standard
+
+Action = RecordEntry.Action
+PROPOSALS_SHOWN = 5
+NAMES_SHOWN = 10
+
+
+# --- Actions ----------------------------------------------------------------------------------
+
+
+def due_in_words(due_on: datetime.date, today: datetime.date | None = None) -> str:
+    """ "Overdue by 3 days", "Due today", "Due in 5 days"."""
+    days = (due_on - (today or timezone.localdate())).days
+    if days < 0:
+        return f"Overdue by {-days} day{'s' if days != -1 else ''}"
+    if days == 0:
+        return "Due today"
+    return f"Due in {days} day{'s' if days != 1 else ''}"
+
+
+def open_actions_for(user: Any, limit: int = 20) -> list[QaAction]:
+    """The actions not yet closed that the user answers (as assessor) or closes (as the IQA
+    who raised them), earliest due first, each with ``due_words``. One query."""
+    actions = list(
+        QaAction.objects.filter(Q(assessor=user) | Q(raised_by=user))
+        .exclude(status=QaAction.Status.CLOSED)
+        .select_related(
+            "sample__enrolment__learner", "sample__enrolment__standard", "assessor", "raised_by"
+        )
+        .order_by("due_on", "pk")[:limit]
+    )
+    today = timezone.localdate()
+    for action in actions:
+        action.due_words = due_in_words(action.due_on, today)
+        action.is_overdue = action.due_on < today
+    return actions
+
+
+def with_due_words(actions: list[QaAction]) -> list[QaAction]:
+    today = timezone.localdate()
+    for action in actions:
+        action.due_words = due_in_words(action.due_on, today)
+        action.is_overdue = action.due_on < today and action.status != QaAction.Status.CLOSED
+    return actions
+
+
+# --- Plans and coverage -----------------------------------------------------------------------
+
+
+def assessors_of_iqa(iqa: Any) -> QuerySet[Any]:
+    """The assessors of the IQA's own units, with per-row counts over enrolments and samples
+    (subqueries, so one query per page; nothing over the record)."""
+    units = Enrolment.objects.filter(iqa=iqa, assessor_id=OuterRef("pk")).exclude(
+        status=Enrolment.Status.WITHDRAWN
+    )
+    sampled = UnitSample.objects.filter(assessor_id=OuterRef("pk"), enrolment__iqa=iqa)
+    latest_plan = SamplingPlan.objects.filter(
+        assessor_id=OuterRef("pk"), standard__isnull=True
+    ).order_by("-version")
+
+    def count(queryset: QuerySet[Any], counted: Count) -> Coalesce:
+        per_assessor = queryset.order_by().values("assessor_id").annotate(n=counted)
+        return Coalesce(
+            Subquery(per_assessor.values("n")[:1], output_field=IntegerField()), Value(0)
+        )
+
+    return (
+        get_user_model()
+        .objects.filter(Exists(units))
+        .annotate(
+            unit_count=count(units, Count("pk")),
+            sampled_units=count(sampled, Count("enrolment_id", distinct=True)),
+            plan_risk=Subquery(latest_plan.values("risk")[:1]),
+            plan_rate=Subquery(latest_plan.values("rate")[:1]),
+            plan_version=Subquery(latest_plan.values("version")[:1]),
+        )
+        .order_by("full_name", "pk")
+    )
+
+
+def plan_versions(assessor: Any, plans: QuerySet[SamplingPlan]) -> list[SamplingPlan]:
+    return list(
+        plans.filter(assessor=assessor)
+        .select_related("standard", "written_by")
+        .order_by("standard_id", "-version")
+    )
+
+
+def current_plans(versions: list[SamplingPlan]) -> list[SamplingPlan]:
+    """The newest version of each (assessor, standard) plan, from ``plan_versions``."""
+    seen: set[int | None] = set()
+    current = []
+    for plan in versions:
+        if plan.standard_id not in seen:
+            seen.add(plan.standard_id)
+            current.append(plan)
+    return current
+
+
+@dataclass
+class Coverage:
+    """What of an assessor's work the samples have reached, against the plan in force."""
+
+    plan: SamplingPlan | None
+    units: int = 0
+    sampled_units: int = 0
+    interim: int = 0
+    summative: int = 0
+    standards_missing: list[str] = field(default_factory=list)
+    learners_missing: list[str] = field(default_factory=list)
+    learners_missing_count: int = 0
+    methods_missing: list[str] = field(default_factory=list)
+    types_missing: list[str] = field(default_factory=list)
+    locations_missing: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.sampled_units / self.units) if self.units else 0
+
+    @property
+    def behind(self) -> bool:
+        return self.plan is not None and self.percent < self.plan.rate
+
+
+def coverage_of(assessor: Any, plan: SamplingPlan | None) -> Coverage:
+    """Coverage of the assessor's units (not withdrawn) by unit samples: a fixed number of
+    queries whatever the number of units, samples or decisions."""
+    units = Enrolment.objects.filter(assessor=assessor).exclude(status=Enrolment.Status.WITHDRAWN)
+    samples = UnitSample.objects.filter(assessor=assessor)
+    sampled_ids = samples.values("enrolment_id")
+    kinds = dict(samples.order_by().values_list("kind").annotate(n=Count("pk")))
+    coverage = Coverage(
+        plan=plan,
+        units=units.count(),
+        sampled_units=units.filter(pk__in=sampled_ids).count(),
+        interim=kinds.get(UnitSample.Kind.INTERIM, 0),
+        summative=kinds.get(UnitSample.Kind.SUMMATIVE, 0),
+    )
+    coverage.standards_missing = list(
+        Standard.objects.filter(Exists(units.filter(standard_id=OuterRef("pk"))))
+        .exclude(Exists(units.filter(standard_id=OuterRef("pk"), pk__in=sampled_ids)))
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    missing = units.exclude(learner_id__in=units.filter(pk__in=sampled_ids).values("learner_id"))
+    coverage.learners_missing_count = missing.values("learner_id").distinct().count()
+    coverage.learners_missing = list(
+        missing.order_by("learner__full_name")
+        .values_list("learner__full_name", flat=True)
+        .distinct()[:NAMES_SHOWN]
+    )
+    if plan is None:
+        return coverage
+    items = EvidenceItem.objects.filter(enrolment_id__in=sampled_ids)
+    seen_methods = set(
+        Mapping.objects.filter(item__in=items, confirmed=True)
+        .order_by()
+        .values_list("method", flat=True)
+        .distinct()
+    )
+    labels = dict(Mapping.Method.choices)
+    coverage.methods_missing = [labels[m] for m in plan.methods if m not in seen_methods]
+    seen_types = set(items.order_by().values_list("evidence_type", flat=True).distinct())
+    type_labels = dict(EvidenceItem.Type.choices)
+    coverage.types_missing = [type_labels[t] for t in plan.evidence_types if t not in seen_types]
+    coverage.locations_missing = [
+        place
+        for place in plan.locations
+        if not items.filter(place__icontains=place).exists()  # a handful, one query each
+    ]
+    return coverage
+
+
+@dataclass
+class Proposal:
+    enrolment: Enrolment
+    kind: str
+    reason: str
+
+
+def proposals_for(iqa: Any, assessor: Any) -> list[Proposal]:
+    """The next samples the plan suggests, for the IQA to take: units signed off and not yet
+    sampled summatively (oldest sign-off first), then units in progress never sampled, those
+    with the most decisions first. Two queries."""
+    units = (
+        Enrolment.objects.filter(iqa=iqa, assessor=assessor)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("learner", "standard")
+    )
+    open_sign_off = UnitSignOff.objects.filter(
+        enrolment_id=OuterRef("pk"), reopened_at__isnull=True
+    )
+    summatively_sampled = UnitSample.objects.filter(
+        enrolment_id=OuterRef("pk"),
+        kind=UnitSample.Kind.SUMMATIVE,
+        sign_off__reopened_at__isnull=True,
+    )
+    signed = list(
+        units.filter(Exists(open_sign_off))
+        .exclude(Exists(summatively_sampled))
+        .annotate(signed_at=Subquery(open_sign_off.values("signed_at")[:1]))
+        .order_by("signed_at", "pk")[:PROPOSALS_SHOWN]
+    )
+    proposals = [
+        Proposal(e, UnitSample.Kind.SUMMATIVE, "Signed off, not yet sampled summatively")
+        for e in signed
+    ]
+    room = PROPOSALS_SHOWN - len(proposals)
+    if room > 0:
+        unsampled = RecordEntry.objects.filter(
+            enrolment_id=OuterRef("pk"), action__in=SAMPLEABLE_ACTIONS, iqa_sample__isnull=True
+        )
+        in_progress = (
+            units.exclude(Exists(open_sign_off))
+            .exclude(Exists(UnitSample.objects.filter(enrolment_id=OuterRef("pk"))))
+            .filter(Exists(unsampled))
+            .order_by("start_date", "pk")[:room]
+        )
+        proposals += [
+            Proposal(e, UnitSample.Kind.INTERIM, "In progress, never sampled") for e in in_progress
+        ]
+    return proposals
+
+
+# --- The decisions list -----------------------------------------------------------------------
+
+
+def decisions_for_iqa(iqa: Any) -> QuerySet[RecordEntry]:
+    """The assessors' decisions on the IQA's own units, newest first, each with
+    ``is_sampled``. Conditions on the entry and its enrolment only: no DISTINCT."""
+    return (
+        RecordEntry.objects.filter(enrolment__iqa=iqa, action__in=SAMPLEABLE_ACTIONS)
+        .select_related("enrolment__learner", "enrolment__standard")
+        .annotate(is_sampled=Exists(IqaSample.objects.filter(entry_id=OuterRef("pk"))))
+        .order_by("-pk")
+    )
+
+
+def filter_decisions(entries: QuerySet[RecordEntry], data: dict[str, Any]) -> QuerySet[RecordEntry]:
+    if data.get("action"):
+        entries = entries.filter(action=data["action"])
+    if data.get("assessor"):
+        entries = entries.filter(actor=data["assessor"])
+    if data.get("learner"):
+        entries = entries.filter(enrolment__learner__full_name__icontains=data["learner"])
+    if data.get("standard"):
+        entries = entries.filter(enrolment__standard=data["standard"])
+    if data.get("date_from"):
+        entries = entries.filter(recorded_at__date__gte=data["date_from"])
+    if data.get("date_to"):
+        entries = entries.filter(recorded_at__date__lte=data["date_to"])
+    if data.get("method"):
+        entries = entries.filter(
+            Exists(
+                Mapping.objects.filter(
+                    item__enrolment_id=OuterRef("enrolment_id"),
+                    method=data["method"],
+                    confirmed=True,
+                )
+            )
+        )
+    if data.get("sampled") == "no":
+        entries = entries.filter(is_sampled=False)
+    elif data.get("sampled") == "yes":
+        entries = entries.filter(is_sampled=True)
+    return entries
+
+
+def standards_of_iqa(iqa: Any) -> QuerySet[Standard]:
+    """The standards of the IQA's units: an EXISTS over enrolments, no DISTINCT."""
+    return Standard.objects.filter(
+        Exists(Enrolment.objects.filter(iqa=iqa, standard_id=OuterRef("pk")))
+    ).order_by("code", "pk")
+
+
+def assessor_choices(iqa: Any) -> QuerySet[Any]:
+    return (
+        get_user_model()
+        .objects.filter(Exists(Enrolment.objects.filter(iqa=iqa, assessor_id=OuterRef("pk"))))
+        .order_by("full_name", "pk")
+    )
+
+
+# --- Samples ----------------------------------------------------------------------------------
+
+
+def samples_list(samples: QuerySet[UnitSample]) -> QuerySet[UnitSample]:
+    return samples.select_related(
+        "enrolment__learner", "enrolment__standard", "assessor", "sampled_by"
+    ).annotate(
+        open_actions=Coalesce(
+            Subquery(
+                QaAction.objects.filter(sample_id=OuterRef("pk"))
+                .exclude(status=QaAction.Status.CLOSED)
+                .order_by()
+                .values("sample_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+    )
