@@ -55,9 +55,10 @@ def get_item_for(user: Any, pk: int, *, write: bool = False) -> EvidenceItem:
 
 
 def get_file_for(user: Any, pk: int, *, write: bool = False) -> EvidenceFile:
-    """The file if the user may see its item (else 404); with ``write``, 403 unless theirs."""
+    """The file if the user may see its item (else 404); with ``write``, 403 unless theirs.
+    A file of an earlier version (removed from the current one) is reached the same way."""
     evidence_file = (
-        EvidenceFile.objects.filter(item__in=items_visible_to(user))
+        EvidenceFile.all_versions.filter(item__in=items_visible_to(user))
         .select_related("item__enrolment")
         .filter(pk=pk)
         .first()

@@ -48,6 +48,8 @@ class EvidenceItem(models.Model):
         # The assessor's own record (observation, discussion, questioning): it counts as
         # evidence once the learner acknowledges it, and is then accepted.
         AWAITING_ACK = "awaiting_ack", "Awaiting the learner's acknowledgement"
+        # An assessed item its learner took back: it no longer counts, and is kept.
+        WITHDRAWN = "withdrawn", "Withdrawn by the learner"
 
     class Setting(models.TextChoices):
         REAL_WORK = "real_work", "Real work"
@@ -114,6 +116,36 @@ class EvidenceItem(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="The current version: 1, then one more for each "
+        "change the learner starts after an assessment (``evidence.versions``).",
+    )
+    assessed_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest version an assessor accepted, referred or mapped; blank if none.",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    retention_flagged_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the daily retention check found it past the centre's retention period.",
+    )
+    retain_until = models.DateField(
+        null=True, blank=True, help_text="A centre admin decided to keep it until this date."
+    )
+    disposed_at = models.DateTimeField(null=True, blank=True)
+    disposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    disposal_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -142,6 +174,16 @@ class EvidenceItem(models.Model):
                 name="evidence_acknowledgement_named",
                 violation_error_message="An acknowledgement carries the learner's typed name.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(disposed_at__isnull=True) | ~models.Q(disposal_reason=""),
+                name="evidence_disposal_has_reason",
+                violation_error_message="A disposal of files records its reason.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(assessed_version__isnull=True)
+                | models.Q(assessed_version__lte=models.F("version")),
+                name="evidence_assessed_version_exists",
+            ),
         ]
         indexes = [models.Index(fields=["enrolment", "status"], name="evidence_enrol_status")]
 
@@ -169,6 +211,30 @@ class EvidenceItem(models.Model):
     @property
     def awaits_acknowledgement(self) -> bool:
         return self.status == self.Status.AWAITING_ACK
+
+    @property
+    def was_assessed(self) -> bool:
+        """The one rule for "an assessor has assessed this item": they accepted or referred
+        it, or confirmed a mapping of it (which any judgement of a criterion on it needs, as
+        does backing a signed-off unit). Its files and text are then kept: the learner's
+        changes make a new version, and it may be withdrawn but never deleted. Services,
+        templates and the portfolio PDF all ask this."""
+        return self.assessed_version is not None or self.status in (
+            self.Status.ACCEPTED,
+            self.Status.REFERRED,
+        )
+
+    @property
+    def assessed_version_number(self) -> int | None:
+        """The version the latest assessment was of (an item assessed before versions were
+        kept, or made by a factory, is at its only version)."""
+        if self.assessed_version is not None:
+            return self.assessed_version
+        return self.version if self.was_assessed else None
+
+    @property
+    def is_disposed(self) -> bool:
+        return self.disposed_at is not None
 
     @property
     def is_editable(self) -> bool:
@@ -208,8 +274,20 @@ class ScanStatus(models.TextChoices):
     INFECTED = "infected", "Quarantined: malware found"
 
 
+class CurrentFiles(models.Manager["EvidenceFile"]):
+    """Files of the items' current versions: ``item.files`` and ``EvidenceFile.objects``.
+    A file removed from an assessed item stays (``removed_in_version``) for the earlier
+    versions; ``EvidenceFile.all_versions`` reads those too."""
+
+    def get_queryset(self) -> models.QuerySet[EvidenceFile]:
+        return super().get_queryset().filter(removed_in_version__isnull=True)
+
+
 class EvidenceFile(models.Model):
-    """A file of an item, stored privately under a generated name."""
+    """A file of an item, stored privately under a generated name.
+
+    It belongs to the item's versions ``added_in_version`` up to (not including)
+    ``removed_in_version``; blank means it is in the current version."""
 
     ScanStatus = ScanStatus
 
@@ -249,15 +327,32 @@ class EvidenceFile(models.Model):
         max_length=200, blank=True, help_text="What the scanner found, for an infected file."
     )
     scanned_at = models.DateTimeField(null=True, blank=True)
+    added_in_version = models.PositiveIntegerField(default=1, editable=False)
+    removed_in_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    all_versions = models.Manager()
+    objects = CurrentFiles()
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
+        default_manager_name = "objects"
+        base_manager_name = "all_versions"
         constraints = [
             models.CheckConstraint(condition=models.Q(size__gt=0), name="evidence_file_not_empty"),
+            models.CheckConstraint(
+                condition=models.Q(removed_in_version__isnull=True)
+                | models.Q(removed_in_version__gt=models.F("added_in_version")),
+                name="evidence_file_removed_after_added",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.original_name
+
+    def in_version(self, number: int) -> bool:
+        return self.added_in_version <= number and (
+            self.removed_in_version is None or number < self.removed_in_version
+        )
 
     @property
     def plays_inline(self) -> bool:
@@ -270,6 +365,41 @@ class EvidenceFile(models.Model):
     @property
     def awaits_scan(self) -> bool:
         return self.scan_status == ScanStatus.PENDING
+
+
+class EvidenceVersion(models.Model):
+    """What an item said when an assessor assessed it: its text, dates and criteria, frozen.
+    Its files are the item's files ``in_version(number)``. Written only by
+    ``evidence.services.evidence_version_assessed``."""
+
+    item = models.ForeignKey(EvidenceItem, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    occurred_on = models.DateField()
+    evidence_type = models.CharField(max_length=20, choices=EvidenceItem.Type.choices)
+    description = models.TextField(blank=True)
+    witness_name = models.CharField(max_length=200, blank=True)
+    witness_role = models.CharField(max_length=200, blank=True)
+    witness_relationship = models.CharField(max_length=200, blank=True)
+    witness_contact = models.CharField(max_length=200, blank=True)
+    witness_statement = models.TextField(blank=True)
+    declaration_name = models.CharField(max_length=200, blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
+    criteria = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Its mappings then: [{"id": 1, "reference": "1.1", "confirmed": true}, ...].',
+    )
+    assessed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["item", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="evidence_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.reference} version {self.number}"
 
 
 class Mapping(models.Model):

@@ -24,7 +24,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from PIL import Image, ImageOps
 
@@ -38,7 +38,13 @@ from assessments.services import (
 )
 from evidence import filetypes, previews, scanning
 from evidence.filetypes import Refused
-from evidence.models import EvidenceFile, EvidenceItem, Mapping, private_storage
+from evidence.models import (
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceVersion,
+    Mapping,
+    private_storage,
+)
 from evidence.uploads import too_large_message
 from standards.models import Criterion
 
@@ -118,13 +124,40 @@ def locked_unit_refusal(item: EvidenceItem) -> str:
 
 
 def delete_refusal(item: EvidenceItem) -> str:
-    """Why the learner may not delete the item, or "" if they may. A draft was never
-    assessed, so it may go even from a signed-off unit."""
+    """Why the learner may not delete the item, or "" if they may. An item an assessor has
+    assessed (``EvidenceItem.was_assessed``) is kept with its files, whatever happens next;
+    a draft was never assessed, so it may go even from a signed-off unit."""
+    if item.was_assessed:
+        hint = (
+            " You may withdraw it instead: it then stops counting."
+            if not withdraw_refusal(item)
+            else ""
+        )
+        return (
+            f"{item.reference} has been assessed, so it is kept with its files as part of "
+            f"your assessment record and cannot be deleted.{hint}"
+        )
     if item.status != EvidenceItem.Status.DRAFT:
         return str(EvidenceLocked(item))
     if item.mappings.filter(confirmed=True).exists():
         return "An assessor has confirmed mappings for this evidence."
     return ""
+
+
+def withdraw_refusal(item: EvidenceItem) -> str:
+    """Why the learner may not withdraw the item, or "" if they may: only an assessed item
+    referred back to them (a draft is deleted instead), and not one a signed-off unit
+    freezes. A withdrawn item no longer counts towards any criterion; it is kept."""
+    if item.status == EvidenceItem.Status.WITHDRAWN:
+        return f"{item.reference} is already withdrawn."
+    if item.status != EvidenceItem.Status.REFERRED:
+        if item.status == EvidenceItem.Status.DRAFT:
+            return f"{item.reference} is a draft: delete it instead."
+        return (
+            f"{item.reference} is {item.get_status_display().lower()}; it can be withdrawn "
+            "only after your assessor refers it back."
+        )
+    return locked_unit_refusal(item)
 
 
 def move_targets(item: EvidenceItem) -> QuerySet[Enrolment]:
@@ -191,6 +224,8 @@ def evidence_update(*, item: EvidenceItem, **fields: Any) -> EvidenceItem:
     if unknown:
         raise ValueError(f"Unknown evidence fields: {', '.join(sorted(unknown))}")
     fresh = _locked_item(item)
+    if any(getattr(fresh, field) != value for field, value in fields.items()):
+        _new_version_if_assessed(fresh)
     for field, value in fields.items():
         setattr(fresh, field, value)
     if fresh.evidence_type != EvidenceItem.Type.WITNESS:
@@ -204,8 +239,6 @@ def evidence_delete(*, item: EvidenceItem) -> None:
     """Delete a draft with its files and self-mapping (``delete_refusal``)."""
     with transaction.atomic():
         fresh = EvidenceItem.objects.select_for_update().get(pk=item.pk)
-        if fresh.status != EvidenceItem.Status.DRAFT:
-            raise EvidenceLocked(fresh)
         refusal = delete_refusal(fresh)
         if refusal:
             raise WrongStateError(refusal)
@@ -308,6 +341,7 @@ def evidence_acknowledge(
             "item": fresh.pk,
             "reference": fresh.reference,
             "title": fresh.title,
+            "version": evidence_version_assessed(item=fresh, now=now),
             "kind": fresh.evidence_type,
             "acknowledgement_name": fresh.acknowledgement_name,
             "criteria": sorted(
@@ -515,8 +549,10 @@ def _file_row_save(
         created.append(thumbnail_name)
     with transaction.atomic():
         fresh = _locked_item(item)
+        _new_version_if_assessed(fresh)
         row = EvidenceFile(
             item=fresh,
+            added_in_version=fresh.version,
             file=stored_name,
             thumbnail=thumbnail_name,
             original_name=filetypes.name_for_type(original_name, detected.media_type),
@@ -611,10 +647,19 @@ def evidence_file_scan(*, file_id: int) -> str:
 
 
 def evidence_file_delete(*, evidence_file: EvidenceFile) -> None:
+    """Remove a file from the item's current version. A file of a version an assessor
+    assessed stays stored and readable in that version; only one added since is deleted."""
     with transaction.atomic():
-        _locked_item(evidence_file.item)
-        names = _stored_names([evidence_file])
-        evidence_file.delete()
+        fresh = _locked_item(evidence_file.item)
+        row = EvidenceFile.all_versions.select_for_update().get(pk=evidence_file.pk)
+        if row.removed_in_version is not None:
+            raise WrongStateError(f"{row.original_name} is no longer in {fresh.reference}.")
+        if row.added_in_version <= (fresh.assessed_version_number or 0):
+            _new_version_if_assessed(fresh)
+            EvidenceFile.all_versions.filter(pk=row.pk).update(removed_in_version=fresh.version)
+            return
+        names = _stored_names([row])
+        row.delete()
         transaction.on_commit(lambda: _remove_stored(names))
 
 
@@ -663,11 +708,18 @@ def mapping_set_by_learner(*, item: EvidenceItem, criteria: Iterable[Criterion])
     if set(rows) != wanted or not set(rows.values()) <= open_standards | locked_standards:
         raise ValidationError("Choose only criteria of your active units.")
     existing = set(fresh.mappings.values_list("criterion_id", flat=True))
+    proposed = set(
+        fresh.mappings.filter(proposed_by_learner=True, confirmed=False)
+        .exclude(criterion__standard_id__in=locked_standards)
+        .values_list("criterion_id", flat=True)
+    )
     if {pk for pk, standard in rows.items() if standard in locked_standards} - existing:
         raise LockedError(
             "One of the units you chose criteria of is signed off, so its mappings cannot "
             "change. Only a centre admin can reopen the unit."
         )
+    if (proposed - wanted) or (wanted - existing):
+        _new_version_if_assessed(fresh)
     fresh.mappings.filter(proposed_by_learner=True, confirmed=False).exclude(
         criterion_id__in=wanted
     ).exclude(criterion__standard_id__in=locked_standards).delete()
@@ -676,4 +728,146 @@ def mapping_set_by_learner(*, item: EvidenceItem, criteria: Iterable[Criterion])
             Mapping(item=fresh, criterion_id=pk, proposed_by_learner=True)
             for pk in sorted(wanted - existing)
         ]
+    )
+
+
+# Versions: what an assessor assessed is kept (``EvidenceItem.was_assessed``).
+
+VERSION_FIELDS = (*ITEM_FIELDS, "declaration_name", "declared_at")
+
+
+def _version_values(item: EvidenceItem) -> dict[str, Any]:
+    criteria = [
+        {"id": pk, "reference": reference, "confirmed": confirmed}
+        for pk, reference, confirmed in item.mappings.order_by(
+            "criterion__standard_id", "criterion__kind", "criterion__order"
+        ).values_list("criterion_id", "criterion__reference", "confirmed")
+    ]
+    return {**{field: getattr(item, field) for field in VERSION_FIELDS}, "criteria": criteria}
+
+
+def evidence_version_assessed(*, item: EvidenceItem, now: datetime.datetime | None = None) -> int:
+    """Keep the item's current version as the one an assessor has just assessed (accepted,
+    referred back, mapped, or acknowledged as their own record) and return its number, for
+    the decision's record entry. Called inside the decision's transaction with the item's
+    row locked; while the learner cannot change the item, calling it again refreshes the
+    same version (a later mapping of it, say)."""
+    number = item.version
+    EvidenceVersion.objects.update_or_create(
+        item=item,
+        number=number,
+        defaults={**_version_values(item), "assessed_at": now or timezone.now()},
+    )
+    if item.assessed_version != number:
+        EvidenceItem.objects.filter(pk=item.pk).update(assessed_version=number)
+        item.assessed_version = number
+    return number
+
+
+def _new_version_if_assessed(fresh: EvidenceItem) -> None:
+    """Before the learner's first change after an assessment: the assessed version is kept
+    (made now from the unchanged item if it was assessed before versions were kept) and the
+    change goes into the next one."""
+    assessed = fresh.assessed_version_number
+    if assessed is None or assessed != fresh.version:
+        return
+    if not EvidenceVersion.objects.filter(item=fresh, number=assessed).exists():
+        EvidenceVersion.objects.create(
+            item=fresh, number=assessed, assessed_at=fresh.updated_at, **_version_values(fresh)
+        )
+    fresh.assessed_version = assessed
+    fresh.version = assessed + 1
+    EvidenceItem.objects.filter(pk=fresh.pk).update(
+        version=fresh.version, assessed_version=assessed
+    )
+
+
+@transaction.atomic
+def evidence_withdraw(
+    *, item: EvidenceItem, learner: Any, now: datetime.datetime | None = None
+) -> EvidenceItem:
+    """The learner takes back an assessed item referred to them (``withdraw_refusal``): it
+    stops counting towards any criterion and is kept, with every version and file."""
+    fresh = EvidenceItem.objects.select_for_update().select_related("enrolment").get(pk=item.pk)
+    if fresh.learner_id != learner.pk:
+        raise NotPermittedError("Only the learner withdraws their evidence.")
+    if refusal := withdraw_refusal(fresh):
+        raise WrongStateError(refusal)
+    fresh.status = EvidenceItem.Status.WITHDRAWN
+    fresh.withdrawn_at = now or timezone.now()
+    fresh.full_clean()
+    fresh.save()
+    return fresh
+
+
+# Retention: a centre admin's decision on an item flagged past its retention period.
+
+
+def retention_refusal(item: EvidenceItem) -> str:
+    """Why no retention decision can be taken on the item now, or ""."""
+    if item.is_disposed:
+        return f"The files of {item.reference} were disposed of already."
+    if item.retention_flagged_on is None:
+        return f"{item.reference} is not flagged for retention review."
+    return ""
+
+
+@transaction.atomic
+def evidence_retain(
+    *, item: EvidenceItem, admin: Any, years: int, today: datetime.date | None = None
+) -> EvidenceItem:
+    """Keep a flagged item ``years`` more years: the flag clears until then."""
+    fresh = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    if refusal := retention_refusal(fresh):
+        raise WrongStateError(refusal)
+    if not 1 <= years <= 50:
+        raise ValidationError({"years": "Keep it for 1 to 50 more years."})
+    today = today or timezone.localdate()
+    try:
+        fresh.retain_until = today.replace(year=today.year + years)
+    except ValueError:  # 29 February
+        fresh.retain_until = today.replace(year=today.year + years, day=28)
+    fresh.retention_flagged_on = None
+    fresh.full_clean()
+    fresh.save()
+    return fresh
+
+
+def evidence_dispose(
+    *, item: EvidenceItem, admin: Any, reason: str, now: datetime.datetime | None = None
+) -> EvidenceItem:
+    """Dispose of a flagged item's stored files (every version's, with their thumbnails) for
+    the admin's stated reason. The item, its versions, its file rows (names, sizes, SHA-256)
+    and the record stay; the reason, the admin and the time are kept on the item. Copies
+    kept by hash (previews, the portfolio's image cache) go with ``manage.py purge_derived``
+    once no stored file has that hash."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the files are disposed of."})
+    with transaction.atomic():
+        fresh = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+        if refusal := retention_refusal(fresh):
+            raise WrongStateError(refusal)
+        names = _stored_names(EvidenceFile.all_versions.filter(item=fresh))
+        fresh.disposed_at = now or timezone.now()
+        fresh.disposed_by = admin
+        fresh.disposal_reason = reason.strip()
+        fresh.retention_flagged_on = None
+        fresh.full_clean()
+        fresh.save()
+        EvidenceFile.all_versions.filter(item=fresh).update(thumbnail=None)
+        transaction.on_commit(lambda: _remove_stored(names))
+    return fresh
+
+
+def evidence_retention_flag(*, item_ids: Iterable[int], today: datetime.date | None = None) -> int:
+    """Flag these items for a centre admin's retention review, dated today; returns how many
+    were newly flagged. Idempotent: an item already flagged keeps its date, one disposed of
+    or kept by an admin's decision until later is left alone. Nothing is deleted."""
+    today = today or timezone.localdate()
+    return (
+        EvidenceItem.objects.filter(
+            pk__in=list(item_ids), retention_flagged_on__isnull=True, disposed_at__isnull=True
+        )
+        .filter(Q(retain_until__isnull=True) | Q(retain_until__lte=today))
+        .update(retention_flagged_on=today)
     )

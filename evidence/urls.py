@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evidence import resumable_views, views, witness_views
+from evidence import resumable_views, version_views, views, witness_views
 
 app_name = "evidence"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.evidence_submit, name="submit"),
     path("<int:pk>/delete/", views.evidence_delete, name="delete"),
     path("<int:pk>/move/", views.evidence_move, name="move"),
+    path("<int:pk>/withdraw/", version_views.evidence_withdraw, name="withdraw"),
     path("<int:pk>/files/", views.file_upload, name="file_upload"),
     path("<int:pk>/uploads/", resumable_views.upload_start, name="upload_start"),
     path("uploads/<str:upload_id>/", resumable_views.upload, name="upload"),

@@ -50,6 +50,7 @@ from evidence.forms import (
 from evidence.models import EvidenceFile, EvidenceItem
 from evidence.services import EvidenceLocked
 from evidence.uploads import EvidenceSizeLimitHandler
+from evidence.versions import item_versions
 from standards.models import Criterion
 
 PAGE_SIZE = 20
@@ -160,6 +161,8 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": is_owner and not edit_refusal,
             "edit_refusal": edit_refusal,
             "can_delete": is_owner and not services.delete_refusal(item),
+            "can_withdraw": is_owner and not services.withdraw_refusal(item),
+            "versions": item_versions(item) if item.was_assessed else [],
             "move_form": MoveForm(targets=services.move_targets(item)) if is_owner else None,
             "max_bytes": settings.EVIDENCE_MAX_UPLOAD_BYTES,
             "accept": ACCEPT,
@@ -531,9 +534,12 @@ def _serve(
 
 
 def _refuse_quarantined(evidence_file: EvidenceFile) -> None:
-    """A file in which the scanner found malware is kept for the centre but never served."""
+    """A file in which the scanner found malware is kept for the centre but never served;
+    nor is one whose stored copy was disposed of after the retention period."""
     if evidence_file.is_quarantined:
         raise Http404("This file is quarantined: malware was found in it.")
+    if evidence_file.item.is_disposed:
+        raise Http404("This file was disposed of after the centre's retention period.")
 
 
 @login_required

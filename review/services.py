@@ -17,7 +17,7 @@ from assessments import services as assessment_services
 from assessments.errors import LockedError, WrongStateError
 from assessments.models import CriterionJudgement, Enrolment, RecordEntry
 from evidence.models import EvidenceFile, EvidenceItem, Mapping
-from evidence.services import locked_unit_refusal, scan_refusal
+from evidence.services import evidence_version_assessed, locked_unit_refusal, scan_refusal
 from review.selectors import enrolment_grid, equivalent_targets, target_enrolment
 from review.status import BACKING, CriterionStatus
 from standards.models import Criterion
@@ -43,8 +43,19 @@ def _file_hashes(item: EvidenceItem) -> list[str]:
     return list(EvidenceFile.objects.filter(item=item).values_list("sha256", flat=True))
 
 
-def _item_payload(item: EvidenceItem, **extra: Any) -> dict[str, Any]:
-    return {"item": item.pk, "reference": item.reference, "title": item.title, **extra}
+def _item_payload(item: EvidenceItem, *, assessed: bool = True, **extra: Any) -> dict[str, Any]:
+    """What a decision's record entry says of the item, with the version it was about.
+    With ``assessed`` that version is kept as assessed (``EvidenceItem.was_assessed``); a
+    mapping change while the learner is reworking a referred item is not an assessment of
+    their unfinished version."""
+    version = evidence_version_assessed(item=item) if assessed else item.version
+    return {
+        "item": item.pk,
+        "reference": item.reference,
+        "title": item.title,
+        "version": version,
+        **extra,
+    }
 
 
 def _fresh_item(item: EvidenceItem, assessor: Any) -> EvidenceItem:
@@ -124,6 +135,8 @@ def _target_for(item: EvidenceItem, criterion: Criterion, assessor: Any) -> Enro
 def _mapping_payload(mapping: Mapping, target: Enrolment, **extra: Any) -> dict[str, Any]:
     return _item_payload(
         mapping.item,
+        assessed=mapping.item.status
+        in (EvidenceItem.Status.SUBMITTED, EvidenceItem.Status.ACCEPTED),
         criterion=mapping.criterion.reference,
         criterion_id=mapping.criterion_id,
         standard=mapping.criterion.standard.code,

@@ -26,6 +26,7 @@ from assessments.services import enrolment_is_locked, learner_units, open_sign_o
 from evidence.models import EvidenceItem, Mapping
 from evidence.selectors import awaiting_review_for, criteria_by_group, item_files, item_mappings
 from evidence.services import locked_unit_refusal, scan_refusal
+from evidence.versions import assessed_version, changes_since
 from review import access, services
 from review import sign_off as sign_off_services
 from review.plans import plan_current
@@ -162,6 +163,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "can_act": can_act,
             "scan_refusal": scan_refusal(item),
             "history": item_feedback(enrolment).get(item.pk),
+            "assessed": (assessed := assessed_version(item)),
+            "changes": changes_since(item, assessed) if assessed else [],
             "decision_form": DecisionForm(),
             "breadcrumbs": [
                 *_grid_crumbs(request, enrolment),

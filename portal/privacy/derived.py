@@ -57,7 +57,7 @@ def derived_purge(*, dry_run: bool = False, grace: datetime.timedelta = GRACE) -
     live_thumbnails: set[str] = set()
     live_hashes: set[str] = set()
     orphaned_rows: list[int] = []
-    for pk, name, thumbnail, digest in EvidenceFile.objects.values_list(
+    for pk, name, thumbnail, digest in EvidenceFile.all_versions.values_list(
         "pk", "file", "thumbnail", "sha256"
     ).iterator():
         if storage.exists(name):
@@ -84,6 +84,6 @@ def derived_purge(*, dry_run: bool = False, grace: datetime.timedelta = GRACE) -
         except OSError:
             logger.exception("Could not remove derived copy %s", name)
     if orphaned_rows:
-        EvidenceFile.objects.filter(pk__in=orphaned_rows).update(thumbnail=None)
+        EvidenceFile.all_versions.filter(pk__in=orphaned_rows).update(thumbnail=None)
     report.subject_exports = subject_exports_prune()
     return report

@@ -5,9 +5,9 @@ enrolment ended (completed or withdrawn; ``Enrolment.ended_on``, or, for enrolme
 ended before that date was kept, their last recorded activity). After that a centre admin
 may erase it: the person's name, username, e-mail address and password go, their evidence
 keeps its reference, dates, status and mappings but loses its title, description, witness
-details and declaration name, and every stored copy of their files (evidence files,
-thumbnails, downscaled images in the portfolio cache, first-page previews, portfolio PDFs
-and ZIPs, subject access ZIPs) is deleted.
+details and declaration name (in every kept version too), and every stored copy of their
+files (evidence files of every version, thumbnails, downscaled images in the portfolio
+cache, first-page previews, portfolio PDFs and ZIPs, subject access ZIPs) is deleted.
 
 The decision record is not changed: its entries are hash-chained, and rewriting one would
 break the chain that makes the record trustworthy to the awarding body, whose retention
@@ -34,7 +34,7 @@ from assessments.errors import WrongStateError
 from assessments.models import Enrolment, RecordEntry, ReopenRequest
 from assessments.services import record_append
 from evidence import previews
-from evidence.models import EvidenceFile, EvidenceItem, private_storage
+from evidence.models import EvidenceFile, EvidenceItem, EvidenceVersion, private_storage
 from portal.accounts.models import User
 from portal.centres.models import Centre
 from portal.portfolio.models import PortfolioDocument, PortfolioExport
@@ -226,7 +226,7 @@ def _cached_images(hashes: set[str], keep_for: Q) -> list[str]:
     """Copies kept by file hash (portfolio-cache images, first-page previews and their
     no-preview markers) of these hashes that no other evidence file shares."""
     shared = set(
-        EvidenceFile.objects.filter(sha256__in=hashes)
+        EvidenceFile.all_versions.filter(sha256__in=hashes)
         .exclude(keep_for)
         .values_list("sha256", flat=True)
     )
@@ -264,7 +264,7 @@ def learner_erase(
         if position.refusal:
             raise WrongStateError(position.refusal)
         own = Q(item__enrolment__learner=learner)
-        files = list(EvidenceFile.objects.filter(own))
+        files = list(EvidenceFile.all_versions.filter(own))
         names = [row.file.name for row in files] + [
             row.thumbnail.name for row in files if row.thumbnail
         ]
@@ -278,7 +278,17 @@ def learner_erase(
         PortfolioExport.objects.filter(pk__in=[e.pk for e in exports]).update(
             status=PortfolioExport.Status.EXPIRED, result=""
         )
-        EvidenceFile.objects.filter(pk__in=[row.pk for row in files]).delete()
+        EvidenceFile.all_versions.filter(pk__in=[row.pk for row in files]).delete()
+        EvidenceVersion.objects.filter(item__enrolment__learner=learner).update(
+            title=ERASED_TITLE,
+            description="",
+            witness_name="",
+            witness_role="",
+            witness_relationship="",
+            witness_contact="",
+            witness_statement="",
+            declaration_name="",
+        )
         items = EvidenceItem.objects.filter(enrolment__learner=learner)
         item_count = items.update(
             title=ERASED_TITLE,

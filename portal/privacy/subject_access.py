@@ -281,7 +281,11 @@ def subject_data(subject: User) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
         .order_by("enrolment_id", "sequence")
     )
     files = list(
-        EvidenceFile.objects.filter(item__enrolment__learner=subject)
+        # Every version's files (a file the learner removed after an assessment is kept),
+        # but none whose stored copy was disposed of after the retention period.
+        EvidenceFile.all_versions.filter(
+            item__enrolment__learner=subject, item__disposed_at__isnull=True
+        )
         .select_related("item")
         .order_by("item__enrolment_id", "item__sequence", "pk")
     )
