@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from assessments.models import Enrolment, ReopenRequest, UnitSignOff
 from evidence.models import EvidenceItem, Mapping
@@ -218,6 +218,21 @@ def with_state_code(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
             When(countersigned=True, then=Value(EnrolmentState.AWAITING_IQA)),
             default=Value(EnrolmentState.AWAITING_LEARNER),
             output_field=CharField(),
+        )
+    )
+
+
+def with_certification(enrolments: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Annotate ``certified_at``: when the unit was certified, i.e. its sign-off (not
+    reopened) was verified by the IQA after the learner's countersignature; None while it
+    is not. The centre's retention period of its evidence runs from then."""
+    return enrolments.annotate(
+        certified_at=Subquery(
+            UnitSignOff.objects.filter(
+                enrolment_id=OuterRef("pk"),
+                reopened_at__isnull=True,
+                iqa_verified_at__isnull=False,
+            ).values("iqa_verified_at")[:1]
         )
     )
 

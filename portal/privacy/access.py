@@ -12,12 +12,18 @@ from typing import Any
 
 from django.http import Http404
 
+from evidence.models import EvidenceItem
 from portal.accounts.models import User
 from portal.centres.access import get_person_for_admin, require_centre_admin
 from portal.centres.models import Centre
 from portal.privacy.models import SubjectAccessExport
 
-__all__ = ["get_person_for_admin", "get_subject_export_for", "require_centre_admin"]
+__all__ = [
+    "get_flagged_item_for",
+    "get_person_for_admin",
+    "get_subject_export_for",
+    "require_centre_admin",
+]
 
 
 def get_subject_export_for(user: Any, pk: int) -> SubjectAccessExport:
@@ -35,3 +41,18 @@ def get_subject_export_for(user: Any, pk: int) -> SubjectAccessExport:
 
 def people_for_subject_access(centre: Centre) -> Any:
     return User.objects.filter(centre=centre).order_by("full_name", "username")
+
+
+def get_flagged_item_for(user: Any, pk: int) -> EvidenceItem:
+    """An evidence item of the admin's own centre, for a retention decision; 404 otherwise
+    (another centre's, or no such item). Whether a decision may be taken on it now is the
+    service's rule (``evidence.services.retention_refusal``)."""
+    centre: Centre = require_centre_admin(user)
+    item = (
+        EvidenceItem.objects.select_related("learner", "enrolment")
+        .filter(enrolment__centre=centre, pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such evidence in your centre.")
+    return item

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.privacy import views
+from portal.privacy import retention_views, views
 
 app_name = "privacy"
 urlpatterns = [
@@ -24,4 +24,19 @@ urlpatterns = [
     ),
     path("centre/data-protection/retention/", views.retention_report, name="retention"),
     path("centre/people/<int:pk>/erase/", views.learner_erase, name="erase"),
+    path(
+        "centre/data-protection/evidence-retention/",
+        retention_views.evidence_retention,
+        name="evidence_retention",
+    ),
+    path(
+        "centre/data-protection/evidence-retention/<int:pk>/keep/",
+        retention_views.evidence_retain,
+        name="evidence_retain",
+    ),
+    path(
+        "centre/data-protection/evidence-retention/<int:pk>/dispose/",
+        retention_views.evidence_dispose,
+        name="evidence_dispose",
+    ),
 ]
