@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from assessments.models import Enrolment
 from portal.visits.access import visits_visible_to
 from portal.visits.models import ActionReply, SampledEnrolment, Visit, VisitAction, VisitReport
+from quality.models import UnitSample
 from review.status import with_state
 
 SEARCH_RESULTS = 20
@@ -33,13 +34,22 @@ def visit_list(user: Any) -> QuerySet[Visit]:
 
 
 def sample_rows(visit: Visit) -> list[SampledEnrolment]:
-    """The sample, each row's enrolment annotated with its state: one query."""
+    """The sample, each row's enrolment annotated with its state and given its IQA unit
+    samples (``iqa_samples``, newest first): three queries."""
     enrolments = with_state(Enrolment.objects.select_related("learner", "standard", "assessor"))
-    return list(
+    rows = list(
         visit.sample.select_related(None).prefetch_related(
             Prefetch("enrolment", queryset=enrolments)
         )
     )
+    by_enrolment: dict[int, list[UnitSample]] = {}
+    for unit_sample in UnitSample.objects.filter(
+        enrolment_id__in=[row.enrolment_id for row in rows]
+    ).order_by("-sampled_at", "-pk"):
+        by_enrolment.setdefault(unit_sample.enrolment_id, []).append(unit_sample)
+    for row in rows:
+        row.iqa_samples = by_enrolment.get(row.enrolment_id, [])
+    return rows
 
 
 def report_actions(report: VisitReport | None, *, issued_only: bool = True) -> list[VisitAction]:

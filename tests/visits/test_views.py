@@ -203,3 +203,25 @@ def test_detail_and_sample_query_counts(people, django_assert_max_num_queries, s
         assert client.get(reverse("visits:sample", args=[visit.pk]), {"q": "a"}).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(_detail(visit)).status_code == 200
+
+
+def test_sample_links_the_unit_iqa_samples(people, django_assert_max_num_queries) -> None:
+    from quality.models import UnitSample
+
+    visit = drafted_visit(people)
+    unit_sample = UnitSample.objects.create(
+        enrolment=people.enrolment,
+        kind=UnitSample.Kind.INTERIM,
+        assessor=people.assessor,
+        sampled_by=people.iqa,
+        outcome=UnitSample.Outcome.AGREED,
+        sampled_at=timezone.now(),
+    )
+    page = people.client_for(people.eqa).get(_detail(visit)).content.decode()
+    assert f'href="{reverse("quality:sample", args=[unit_sample.pk])}"' in page
+    assert (
+        people.client_for(people.eqa)
+        .get(reverse("quality:sample", args=[unit_sample.pk]))
+        .status_code
+        == 200
+    )
