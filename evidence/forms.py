@@ -170,6 +170,10 @@ class SubmitForm(forms.Form):
         return typed
 
 
+# Beyond this many visible enrolments the filter lists only the one asked for.
+ENROLMENTS_LISTED = 100
+
+
 class EvidenceFilterForm(forms.Form):
     enrolment = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     evidence_type = forms.ChoiceField(
@@ -187,7 +191,20 @@ class EvidenceFilterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "All standards")]
-        for enrolment in enrolments.select_related("standard", "learner"):
+        listed = list(enrolments.select_related("standard", "learner")[: ENROLMENTS_LISTED + 1])
+        if len(listed) > ENROLMENTS_LISTED:
+            # Too many to offer as a list (a centre admin's or EQA's hundreds): offer only
+            # the one asked for, which a learner's links (caseload, visits) put in the URL.
+            asked = str(self.data.get("enrolment") or "")
+            listed = (
+                list(enrolments.select_related("standard", "learner").filter(pk=int(asked)))
+                if asked.isdigit()
+                else []
+            )
+            self.fields[
+                "enrolment"
+            ].help_text = "Too many learners to list here: search by title or reference instead."
+        for enrolment in listed:
             label = f"{enrolment.standard.display_name}"
             if enrolment.learner_id != user.pk:
                 label = f"{enrolment.learner.display_name}: {label}"

@@ -9,10 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evidence import forms
 from evidence.models import Mapping
 from evidence.selectors import awaiting_review_for, evidence_list
 from standards.models import Criterion
 from tests.evidence.helpers import add_file, make_item, submitted_item
+from tests.factories import EnrolmentFactory
 
 
 def test_counts_are_per_item_and_no_row_repeats(people) -> None:
@@ -58,3 +60,26 @@ def test_list_and_dashboard_query_counts_do_not_grow(people) -> None:
         _queries(client, reverse("assessor_dashboard")),
     ]
     assert large == small
+
+
+def test_filter_lists_every_enrolment_only_up_to_a_limit(people, monkeypatch) -> None:
+    monkeypatch.setattr(forms, "ENROLMENTS_LISTED", 1)
+    client = people.client_for(people.admin)
+    other = EnrolmentFactory(
+        learner=people.other_learner, centre=people.centre, standard=people.enrolment.standard
+    )
+    submitted_item(other, title="Amir's item")
+    submitted_item(people.enrolment, title="Alice's item")
+    response = client.get(reverse("evidence:list"))
+    assert [value for value, _label in response.context["form"].fields["enrolment"].choices] == [""]
+    assert "Too many learners to list here" in response.content.decode()
+    # The one asked for (a learner's link) is still offered and filters the list.
+    response = client.get(reverse("evidence:list"), {"enrolment": other.pk})
+    choices = response.context["form"].fields["enrolment"].choices
+    assert [value for value, _label in choices] == ["", str(other.pk)]
+    assert [i.title for i in response.context["page"]] == ["Amir's item"]
+    # Another centre's enrolment, or nonsense, filters nothing and is no error.
+    for asked in (people.outsider_enrolment.pk, "x1", "99999999999999999999"):
+        response = client.get(reverse("evidence:list"), {"enrolment": asked})
+        assert response.status_code == 200
+        assert len(response.context["page"]) == 2
