@@ -358,7 +358,7 @@ def qa_action_refusal(action: QaAction, user: Any, step: str) -> str:
             return "Only the IQA who raised this action closes it or sends it back."
         if action.status == QaAction.Status.CLOSED:
             return "This action is closed."
-        if step == "return" and action.status != QaAction.Status.ANSWERED:
+        if action.status != QaAction.Status.ANSWERED:
             return "The assessor has not answered this action yet."
         return ""
     return "Unknown step."

@@ -1,6 +1,6 @@
 """The unit's walk, in the browser, by each role: in progress → signed off (awaiting the
-learner) → countersigned (awaiting the IQA) → the IQA refers a judgement of the signed-off
-unit → the centre admin sees the reopen request and reopens → the assessor sees the referral
+learner) → countersigned (awaiting the IQA) → the IQA samples the signed-off unit and refers P1
+back → the centre admin sees the reopen request and reopens → the assessor sees the referral
 against its criterion, re-judges and signs off again → the learner countersigns → the IQA
 verifies. Every page shows the state in words and offers only what the services accept."""
 
@@ -11,7 +11,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from assessments.models import RecordEntry
 from tests.review.helpers import complete
 
 pytestmark = pytest.mark.browser
@@ -52,15 +51,18 @@ def test_the_state_walk_with_an_iqa_referral_of_a_signed_off_unit(
     _state(phone_page, "Countersigned: awaiting IQA verification")
     axe_check(phone_page)
 
-    # The IQA refers the judgement of P1 back; the unit is locked, so it asks for a reopening.
+    # The IQA samples the unit and refers P1 back; the unit is locked, so it asks for a
+    # reopening.
     _as(page, login, people.iqa)
-    judgement = RecordEntry.objects.filter(action="judgement").latest("sequence")
-    page.goto(f"/assessments/iqa/decisions/{judgement.pk}/")
+    sample_url = f"/quality/units/{people.enrolment.pk}/sample/"
+    page.goto(sample_url)
     expect(page.locator("main")).to_contain_text("asks the centre admin to reopen it")
     axe_check(page)
     page.get_by_label("Referred back to the assessor").check()
-    page.get_by_label("Feedback to the assessor").fill("P1 needs a direct observation.")
-    page.get_by_role("button", name="Record sampling decision").click()
+    page.get_by_label("Feedback to the assessor").fill("Look again at P1.")
+    page.locator("#id_ref0-criterion").select_option(index=1)
+    page.locator("#id_ref0-feedback").fill("P1 needs a direct observation.")
+    page.get_by_role("button", name="Record the sample").click()
     expect(page.locator("#messages")).to_contain_text("asked to reopen it")
 
     # The centre admin sees the request on the dashboard and reopens with the IQA's reason.
@@ -102,11 +104,10 @@ def test_the_state_walk_with_an_iqa_referral_of_a_signed_off_unit(
     phone_page.get_by_label("I make this declaration").check()
     phone_page.get_by_role("button", name="Countersign").click()
     _as(page, login, people.iqa)
-    sign_off = RecordEntry.objects.filter(action="signed_off").latest("sequence")
-    page.goto(f"/assessments/iqa/decisions/{sign_off.pk}/")
-    page.get_by_label("Agreed (countersigned)").check()
-    page.get_by_role("button", name="Record sampling decision").click()
-    expect(page.locator("#messages")).to_contain_text("recorded")
+    page.goto(sample_url)
+    page.get_by_label("Agreed", exact=True).check()
+    page.get_by_role("button", name="Record the sample").click()
+    expect(page.locator("#messages")).to_contain_text("the sign-off is verified")
 
     # Complete: the learner is asked for nothing.
     phone_page.goto("/learner/")

@@ -163,6 +163,8 @@ def test_an_action_is_answered_then_sent_back_then_closed(people) -> None:
         services.qa_action_close(action=action, iqa=people.assessor)
     with pytest.raises(ValidationError, match="not answered"):
         services.qa_action_return(action=action, iqa=people.iqa, note="More")
+    with pytest.raises(ValidationError, match="not answered"):
+        services.qa_action_close(action=action, iqa=people.iqa)
     with pytest.raises(ValidationError):
         services.qa_action_answer(action=action, assessor=people.assessor, response=" ")
     action = services.qa_action_answer(action=action, assessor=people.assessor, response="Done")
