@@ -132,14 +132,16 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         with_state(Enrolment.objects.filter(centre=centre))
         .filter(Q(learner=person) | Q(assessor=person) | Q(iqa=person))
         .select_related("learner", "standard", "assessor", "iqa")
-        .order_by("status", "start_date")
+        .order_by("status", "start_date", "pk")
     )
+    # Paginated: an assessor or IQA can be on hundreds of enrolments.
+    page = Paginator(enrolments, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "centres/person_detail.html",
         {
             "person": person,
-            "enrolments": enrolments,
+            "page": page,
             "breadcrumbs": _crumbs(
                 ("People", reverse("centres:people")), (person.display_name, None)
             ),
