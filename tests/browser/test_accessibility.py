@@ -74,8 +74,9 @@ PAGES: list[tuple[str, str, Kwargs]] = [
     ("assessor", "review:grid", _enrolment),
     ("assessor", "review:sign_off", _enrolment),
     ("assessor", "assessments:record", _enrolment),
-    ("iqa", "review:iqa_assessors", NONE),
-    ("iqa", "review:iqa_decisions", lambda p: {"pk": p.assessor.pk}),
+    ("iqa", "quality:home", NONE),
+    ("iqa", "quality:decisions", NONE),
+    ("iqa", "quality:assessor", lambda p: {"pk": p.assessor.pk}),
     ("learner", "portfolio:exports", NONE),
     ("admin", "portfolio:export_cohort", NONE),
     ("eqa", "portfolio:verify", NONE),
@@ -169,7 +170,7 @@ def demo_data(transactional_db, settings) -> None:
 
 
 def _demo_pages(username: str) -> list[str]:
-    from assessments.models import Enrolment, RecordEntry
+    from assessments.models import Enrolment
     from evidence.models import EvidenceItem
 
     enrolments = list(
@@ -209,15 +210,17 @@ def _demo_pages(username: str) -> list[str]:
             reverse("assessments:record", args=[open_unit.pk]),
         ]
     if username == "iqa1":
-        entry = RecordEntry.objects.filter(
-            enrolment__in=enrolments, action="judgement", iqa_sample__isnull=True
-        ).first()
         assessor = enrolments[0].assessor
         return [
             reverse("iqa_dashboard"),
-            reverse("review:iqa_assessors"),
-            reverse("review:iqa_decisions", args=[assessor.pk]),
-            reverse("review:iqa_sample", args=[entry.pk]),
+            reverse("quality:home"),
+            reverse("quality:decisions"),
+            reverse("quality:assessor", args=[assessor.pk]),
+            *(
+                reverse("quality:sample_unit", args=[e.pk])
+                for e in enrolments
+                if e.iqa and e.iqa.username == "iqa1"
+            ),
         ]
     learner = enrolments[0].learner
     return [  # admin1
