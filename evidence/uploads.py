@@ -1,4 +1,7 @@
-"""An upload handler that refuses an over-size evidence upload before it is spooled to disk.
+"""Evidence uploads as they arrive: the size guard of the form upload, and the staging of
+resumable (tus) uploads with the clean-up of stale ones (``cleanup_stale``; docs/uploads.md).
+
+The form upload's handler refuses an over-size evidence upload before it is spooled to disk.
 
 Installed first in the evidence upload view (which must be ``csrf_exempt`` around an inner
 ``csrf_protect``, as Django requires when a view changes its upload handlers). It looks at
@@ -19,8 +22,10 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import re
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -237,24 +242,53 @@ def staged_upload_append(
         # Only the request that brings the last byte hashes (reading back what came before
         # it, if anything): one that stops short would hash for nothing.
         finishing = offset + body_length == staged.length
-        digest = _digest_of(data, current) if finishing else None
+        digest = _BackgroundHash(_digest_of(data, current)) if finishing else None
         data.seek(current)
         received = 0
-        while received < body_length:
-            chunk = body.read(min(CHUNK_BYTES, body_length - received))
-            if not chunk:
-                break
-            data.write(chunk)
-            if digest is not None:
-                digest.update(chunk)
-            received += len(chunk)
+        try:
+            while received < body_length:
+                chunk = body.read(min(CHUNK_BYTES, body_length - received))
+                if not chunk:
+                    break
+                data.write(chunk)
+                if digest is not None:
+                    digest.update(chunk)
+                received += len(chunk)
+        finally:
+            sha256 = digest.hexdigest() if digest is not None else None
         data.flush()
         new_offset = current + received
-        if new_offset < staged.length or digest is None:
+        if new_offset < staged.length or sha256 is None:
             return new_offset, None
         os.fsync(data.fileno())
         os.rename(staged.data_path, staged.complete_path)
-        return new_offset, digest.hexdigest()
+        return new_offset, sha256
+
+
+class _BackgroundHash:
+    """Hashes chunks on a second thread while the request thread reads the next one from
+    the socket and writes it (hashlib releases the GIL for large updates, so the two run on
+    two cores). At most ``QUEUED`` chunks wait, so memory stays bounded."""
+
+    QUEUED = 8
+
+    def __init__(self, digest: Any) -> None:
+        self.digest = digest
+        self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=self.QUEUED)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            self.digest.update(chunk)
+
+    def update(self, chunk: bytes) -> None:
+        self.chunks.put(chunk)
+
+    def hexdigest(self) -> str:
+        self.chunks.put(None)
+        self.thread.join()
+        return self.digest.hexdigest()
 
 
 @contextlib.contextmanager
