@@ -841,6 +841,10 @@ class Generator:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+            if connection.vendor == "postgresql":
+                # Fresh statistics: without them the planner takes the COPYed tables for
+                # empty and picks sequential scans until autovacuum gets round to them.
+                cursor.execute("ANALYZE")
 
 
 class GeneratedAlready(Exception):
