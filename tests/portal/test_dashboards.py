@@ -67,8 +67,9 @@ def test_caseload_query_count_constant(people, django_assert_max_num_queries) ->
             assessor=people.assessor,
             centre=people.centre,
         )
-    # 10, and one for the staff section (portal.staff.selectors.staff_dashboard_section).
-    with django_assert_max_num_queries(11):
+    # 10, one for the staff section (portal.staff.selectors.staff_dashboard_section) and
+    # one for the open IQA actions (quality.selectors.open_actions_for).
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("assessor_dashboard"))
     assert response.status_code == 200
 
