@@ -32,7 +32,7 @@ BENCHMARKS = ROOT / "docs" / "benchmarks"
 
 def login(base: str, username: str) -> requests.Session:
     session = requests.Session()
-    page = session.get(f"{base}/accounts/login/", timeout=30)
+    page = session.get(f"{base}/accounts/login/", timeout=300)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     if token is None:
         raise SystemExit(f"No log-in form at {base}/accounts/login/ ({page.status_code}).")
@@ -40,7 +40,7 @@ def login(base: str, username: str) -> requests.Session:
         f"{base}/accounts/login/",
         data={"username": username, "password": "demo", "csrfmiddlewaretoken": token[1]},
         headers={"Referer": f"{base}/accounts/login/"},
-        timeout=30,
+        timeout=300,
         allow_redirects=False,
     )
     if response.status_code != 302:
@@ -79,19 +79,30 @@ def main() -> None:
         action=lambda: window.update(end=time.monotonic() + args.duration),
     )
 
+    # One log-in per role (password hashing is slow by design); each thread copies the
+    # session cookie into its own keep-alive session.
+    cookies = {role: login(args.url, role).cookies for role in roles}
+
     def worker(offset: int) -> None:
-        own = {role: login(args.url, role) for role in roles}
+        own = {}
+        for role in roles:
+            own[role] = requests.Session()
+            own[role].cookies.update(cookies[role])
         ready.wait()
         index = offset
         while time.monotonic() < window["end"]:
             role, label, path = pages[index % len(pages)]
             index += 1
             started = time.perf_counter()
-            response = own[role].get(f"{args.url}{path}", timeout=60, allow_redirects=False)
+            try:
+                response = own[role].get(f"{args.url}{path}", timeout=120, allow_redirects=False)
+                status = response.status_code
+            except requests.RequestException:
+                status = 0  # reported as status 0: timed out or connection lost
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 latencies[label].append(elapsed)
-                statuses[response.status_code] += 1
+                statuses[status] += 1
 
     threads = [threading.Thread(target=worker, args=(n * 3,)) for n in range(args.concurrency)]
     for thread in threads:

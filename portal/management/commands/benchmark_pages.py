@@ -168,6 +168,28 @@ def measure_page(
     return response.status_code, times, cpu, queries, len(response.content)
 
 
+def slowest_queries(client: Client, path: str) -> list[tuple[float, str, Any]]:
+    """One more request, timing each query: (ms, sql, params), slowest first."""
+    timed: list[tuple[float, str, Any]] = []
+
+    def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - started) * 1000, sql, params))
+
+    with connection.execute_wrapper(timer):
+        client.get(path)
+    return sorted(timed, key=lambda row: row[0], reverse=True)
+
+
+def explain(sql: str, params: Any) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
 def measure_portfolio(repeat: int) -> Result | None:
     """The learner's portfolio PDF, rendered as the export worker renders it."""
     from portal.portfolio.render import render_portfolio
@@ -216,6 +238,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--compare", default="", help="Label of an earlier run: adds a ratio column."
         )
+        parser.add_argument(
+            "--explain",
+            type=int,
+            default=0,
+            help="PostgreSQL: EXPLAIN ANALYZE the N slowest queries (one per page) into "
+            "docs/benchmarks/plans-<label>.md.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["repeat"] < 1:
@@ -232,6 +261,7 @@ class Command(BaseCommand):
             rows = json.loads(earlier.read_text())["results"]
             baseline = {row["label"]: (row["median_ms"], row.get("cpu_ms")) for row in rows}
         results: list[Result] = []
+        candidates: list[tuple[float, str, str, Any]] = []
         notes: list[str] = []
         clients: dict[str, Client] = {}
         for page in PAGES:
@@ -274,6 +304,10 @@ class Command(BaseCommand):
                 size / 1024,
             )
             results.append(result)
+            if options["explain"]:
+                slowest = slowest_queries(clients[page.role], path)
+                if slowest:
+                    candidates.append((slowest[0][0], page.label, slowest[0][1], slowest[0][2]))
             self.stdout.write(
                 f"{result.label:<36} {status} {result.median_ms:8.1f} ms "
                 f"p95 {result.p95_ms:8.1f} ms cpu {result.cpu_ms:7.1f} ms {queries:4d} q "
@@ -288,6 +322,8 @@ class Command(BaseCommand):
                 f"{result.label:<36} {result.median_ms:8.1f} ms p95 {result.p95_ms:8.1f} ms"
             )
         self._write(label, results, notes, baseline, options, load)
+        if candidates and connection.vendor == "postgresql":
+            self._write_plans(label, sorted(candidates, reverse=True)[: options["explain"]])
 
     def _write(
         self,
@@ -358,3 +394,24 @@ class Command(BaseCommand):
             + "\n"
         )
         self.stdout.write(f"Wrote {markdown}")
+
+    def _write_plans(self, label: str, slowest: list[tuple[float, str, str, Any]]) -> None:
+        lines = [f"# Slowest query of the slowest pages: {label}", ""]
+        for ms, page_label, sql, params in slowest:
+            lines += [
+                f"## {page_label}: {ms:.1f} ms",
+                "",
+                "```sql",
+                sql,
+                "```",
+                "",
+                f"Parameters: `{params!r}`",
+                "",
+                "```",
+                explain(sql, params),
+                "```",
+                "",
+            ]
+        path = OUTPUT / f"plans-{label}.md"
+        path.write_text("\n".join(lines))
+        self.stdout.write(f"Wrote {path}")
