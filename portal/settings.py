@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.staff",
     "portal.visits",
+    "portal.transfer",
     "portal",
 ]
 
@@ -391,6 +392,20 @@ if PORTFOLIO_PDF_VARIANT not in {"pdf/a-3a", "pdf/a-3b", "pdf/a-3u"}:
         "PORTFOLIO_PDF_VARIANT must be pdf/a-3a, pdf/a-3b or pdf/a-3u, "
         f"not {PORTFOLIO_PDF_VARIANT!r}"
     )
+
+# Portable portfolios (portal.transfer): the Ed25519 private key that signs packages, as a PEM
+# file outside the database (generated into var/ in development); the key ids of other
+# installations whose packages we accept as coming from them; the caps on an uploaded package.
+TRANSFER_SIGNING_KEY_FILE = env_str(
+    "TRANSFER_SIGNING_KEY_FILE",
+    str(BASE_DIR / "var" / "dev-transfer-signing-key.pem") if DEBUG else "",
+)
+TRANSFER_TRUSTED_KEY_IDS = env_list("TRANSFER_TRUSTED_KEY_IDS", [])
+TRANSFER_MAX_PACKAGE_BYTES = env_int("TRANSFER_MAX_PACKAGE_BYTES", 1024 * 1024 * 1024)
+TRANSFER_MAX_MEMBERS = env_int("TRANSFER_MAX_MEMBERS", 5000)
+TRANSFER_MAX_MEMBER_BYTES = env_int("TRANSFER_MAX_MEMBER_BYTES", 512 * 1024 * 1024)
+TRANSFER_MAX_TOTAL_BYTES = env_int("TRANSFER_MAX_TOTAL_BYTES", 2 * 1024 * 1024 * 1024)
+TRANSFER_MAX_MANIFEST_BYTES = env_int("TRANSFER_MAX_MANIFEST_BYTES", 16 * 1024 * 1024)
 
 # Data protection (portal.privacy). The centre running this installation is the controller of
 # its people's data; whoever hosts it for them is its processor. The privacy notice and the

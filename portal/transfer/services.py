@@ -1,0 +1,103 @@
+"""Writes for portable portfolios: build a signed package of a learner's portfolio.
+
+A package is one ZIP: ``manifest.json`` (see ``manifest.py``; validated against
+``schema/manifest.schema.json``), ``manifest.sig.json`` (an Ed25519 signature of the
+manifest's exact bytes, ``signing.py``), ``portfolio.pdf`` (the archival PDF/A-3 that
+``portal.portfolio.render`` makes) and ``files/<sha256>``, each evidence file once, named
+by its SHA-256. The manifest lists the PDF's and every file's SHA-256, so the signature
+covers the whole package.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from assessments.record import record_head
+from portal.accounts.models import User
+from portal.centres.models import Centre
+from portal.portfolio.models import new_verification_code
+from portal.portfolio.render import render_portfolio
+from portal.portfolio.selectors import portfolio_data
+from portal.transfer import manifest as manifest_module
+from portal.transfer import signing
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig.json"
+PDF = "portfolio.pdf"
+FILES = "files/"
+CHUNK = 1024 * 1024
+
+
+@dataclass
+class BuiltPackage:
+    manifest: dict[str, Any]
+    key_id: str
+    files: int
+    size: int
+
+
+def package_write(
+    *, learner: User, centre: Centre, requested_by: User | None, out: IO[bytes]
+) -> BuiltPackage:
+    """Write the learner's signed package to ``out`` (a binary file open for writing)."""
+    if learner.centre_id != centre.pk:
+        raise ValidationError("The learner does not belong to this centre.")
+    exported_at = timezone.now()
+    code = new_verification_code()
+    rendered = render_portfolio(
+        learner,
+        centre,
+        requested_by=requested_by,
+        code=code,
+        export_code=code,
+        exported_at=exported_at,
+    )
+    data = portfolio_data(
+        learner,
+        centre,
+        requested_by=requested_by,
+        embed_max_bytes=settings.PORTFOLIO_EMBED_MAX_BYTES,
+    )
+    head = record_head(centre.pk)
+    manifest = manifest_module.build(data, exported_at=exported_at, head=head)
+    manifest["pdf"] = {
+        "name": PDF,
+        "sha256": rendered.sha256,
+        "size": len(rendered.pdf),
+        "verification_code": code,
+    }
+    problems = manifest_module.schema_problems(manifest)
+    if problems:  # our own output: a bug, not bad input
+        raise ValueError("The manifest does not match its schema: " + "; ".join(problems))
+    body = manifest_module.dumps(manifest)
+    block = signing.sign(body)
+    written: set[str] = set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST, body)
+        archive.writestr(SIGNATURE, manifest_module.dumps(block))
+        archive.writestr(PDF, rendered.pdf, compress_type=zipfile.ZIP_STORED)
+        for row in data.files:
+            sha = row.file.sha256
+            if sha in written or row.disposed:
+                continue
+            digest = hashlib.sha256()
+            with row.file.file.open("rb") as handle, archive.open(FILES + sha, "w") as target:
+                while chunk := handle.read(CHUNK):
+                    digest.update(chunk)
+                    target.write(chunk)
+            if digest.hexdigest() != sha:
+                raise ValidationError(
+                    f"Evidence file {row.file.original_name} no longer matches its SHA-256; "
+                    "the package was not made."
+                )
+            written.add(sha)
+    return BuiltPackage(
+        manifest=manifest, key_id=block["key_id"], files=len(written), size=out.tell()
+    )

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.portfolio.conftest import portfolio, standards  # noqa: F401 (fixtures)
+
+
+@pytest.fixture(autouse=True)
+def transfer_key(settings, tmp_path) -> None:
+    """A signing key of this test's own, generated on first use."""
+    settings.DEBUG = True
+    settings.TRANSFER_SIGNING_KEY_FILE = str(tmp_path / "transfer-key.pem")
+    settings.TRANSFER_TRUSTED_KEY_IDS = []
