@@ -206,7 +206,7 @@ def render_portfolio(
     head = record_head(centre.pk)
     private_names: set[str] = set()
     for row in data.files:
-        if row.file.kind == "image":
+        if row.file.kind == "image" and not row.disposed:
             row.image = cached_image(row)
             if row.image:
                 private_names.add(row.image)

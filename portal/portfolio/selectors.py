@@ -21,7 +21,14 @@ from assessments.models import (
     RecordEntry,
     UnitSignOff,
 )
-from evidence.models import EvidenceFile, EvidenceItem, Mapping, QuestionAnswer, WitnessRequest
+from evidence.models import (
+    EvidenceFile,
+    EvidenceItem,
+    EvidenceVersion,
+    Mapping,
+    QuestionAnswer,
+    WitnessRequest,
+)
 from portal.accounts.models import User
 from portal.centres.models import Centre, EqaGrant
 from portal.portfolio.models import PortfolioExport
@@ -69,6 +76,7 @@ class FileRow:
     file: EvidenceFile
     embedded: bool
     image: str = ""  # private-storage name of the downscaled copy shown in the PDF
+    disposed: bool = False  # its stored copy was disposed of after the retention period
 
 
 @dataclass
@@ -82,10 +90,23 @@ class ItemRow:
     units: list[Enrolment] = field(default_factory=list)  # home first, then mapped-to units
     questions: list[QuestionAnswer] = field(default_factory=list)  # a questioning's Q&A pairs
     witness: WitnessRequest | None = None  # the signed link a testimony came through
+    # The version an assessor last assessed, shown instead of later changes (None: the item
+    # was never assessed, and is shown as it is now).
+    version: EvidenceVersion | None = None
 
     @property
     def anchor(self) -> str:
         return f"evidence-{self.item.reference}"
+
+    @property
+    def content(self) -> EvidenceVersion | EvidenceItem:
+        """What the PDF prints of the item: the assessed version, else the item itself."""
+        return self.version or self.item
+
+    @property
+    def later_version(self) -> bool:
+        """The learner has changed the item since the version shown."""
+        return self.version is not None and self.item.version > self.version.number
 
 
 @dataclass
@@ -196,10 +217,14 @@ def portfolio_data(
         .order_by("sequence")
     )
     item_ids = [item.pk for item in items]
+    # Every version's files: an assessed item shows the files of its assessed version.
     files = _group_by(
-        EvidenceFile.objects.filter(item_id__in=item_ids).order_by("uploaded_at", "pk"),
+        EvidenceFile.all_versions.filter(item_id__in=item_ids).order_by("uploaded_at", "pk"),
         "item_id",
     )
+    versions = {
+        (v.item_id, v.number): v for v in EvidenceVersion.objects.filter(item_id__in=item_ids)
+    }
     questions = _group_by(  # the one extra read for assessor-made records
         QuestionAnswer.objects.filter(item_id__in=item_ids).order_by("item_id", "order"),
         "item_id",
@@ -267,10 +292,23 @@ def portfolio_data(
     for item in items:
         unit_ids = units_by_item.get(item.pk, set()) - {item.enrolment_id}
         home = [enrolment_by_pk[item.enrolment_id]] if item.enrolment_id in enrolment_by_pk else []
+        number = item.assessed_version_number
+        version = versions.get((item.pk, number)) if number is not None else None
+        shown = [
+            f
+            for f in files.get(item.pk, [])
+            if (f.in_version(number) if version else f.removed_in_version is None)
+        ]
         item_rows[item.pk] = ItemRow(
             item=item,
+            version=version,
             files=[
-                FileRow(file=f, embedded=f.size <= embed_max_bytes) for f in files.get(item.pk, [])
+                FileRow(
+                    file=f,
+                    embedded=f.size <= embed_max_bytes and not item.is_disposed,
+                    disposed=item.is_disposed,
+                )
+                for f in shown
             ],
             criteria=refs_by_item.get(item.pk, []),
             feedback=feedback_by_item.get(item.pk, []),

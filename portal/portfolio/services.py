@@ -192,10 +192,12 @@ def _write_zip(
                     }
                 )
                 large = [f for f in document.manifest["files"] if not f["embedded"]]
-                files = EvidenceFile.objects.in_bulk([f["id"] for f in large])
+                files = EvidenceFile.all_versions.select_related("item").in_bulk(
+                    [f["id"] for f in large]
+                )
                 for listed in large:
                     evidence = files.get(listed["id"])
-                    if evidence is None:
+                    if evidence is None or evidence.item.is_disposed:
                         continue
                     row_name = attachment_name(listed["item"], _Row(evidence))
                     path = str(folder / "evidence" / get_valid_filename(row_name))

@@ -259,7 +259,8 @@ def _compare_files(manifest: dict[str, Any], result: Verification) -> None:
     enrolment_ids = [e["id"] for e in manifest.get("enrolments", [])]
     current = {
         f.pk: f
-        for f in EvidenceFile.objects.filter(item__enrolment_id__in=enrolment_ids).only(
+        # Every version's files: one the learner removed after an assessment is kept.
+        for f in EvidenceFile.all_versions.filter(item__enrolment_id__in=enrolment_ids).only(
             "pk", "sha256", "original_name"
         )
     }
