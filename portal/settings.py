@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "portal.portfolio",
     "portal.privacy",
     "portal.notifications",
+    "portal.badges",
     "portal.staff",
     "portal.visits",
     "portal.transfer",
@@ -458,6 +459,17 @@ SITE_URL = _site_url()
 NOTIFICATION_RETENTION_DAYS = env_int("NOTIFICATION_RETENTION_DAYS", 180)
 if NOTIFICATION_RETENTION_DAYS < 1:
     raise ImproperlyConfigured("NOTIFICATION_RETENTION_DAYS must be 1 or more.")
+
+# Open Badges (portal.badges): the Ed25519 private key that signs badges, as a PEM file kept
+# outside the database. Unset in development, one is generated once into var/; unset in
+# production, claiming a badge says badges are not configured. BADGE_RETIRED_KEY_FILES lists
+# (comma-separated) PEM files of retired keys whose public halves stay published for
+# verification after a rotation.
+BADGE_SIGNING_KEY_FILE = env_str(
+    "BADGE_SIGNING_KEY_FILE",
+    str(BASE_DIR / "var" / "dev-badge-signing-key.pem") if DEBUG else "",
+)
+BADGE_RETIRED_KEY_FILES = env_list("BADGE_RETIRED_KEY_FILES", [])
 
 # Security. Production (DEBUG off) turns on HTTPS-only cookies and HSTS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -27,6 +27,7 @@ urlpatterns = [
     path("portfolio/", include("portal.portfolio.urls")),
     path("", include("portal.privacy.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("badges/", include("portal.badges.urls")),
     path("staff/", include("portal.staff.urls")),
     path("reports/", include("portal.reports.urls")),
     path(

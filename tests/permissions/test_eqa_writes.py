@@ -8,9 +8,15 @@ from django.urls import reverse
 
 from tests.permissions.test_matrix import CASES
 
-# POSTs that change no data: signing out, checking a PDF against the record, and one's own
-# two-factor log-in (the EQA's account does not use it: sent home).
-HARMLESS = {"logout", "portfolio:verify", "two_factor_setup", "two_factor_verify"}
+# POSTs that change no data: signing out, checking a PDF against the record or a badge, and
+# one's own two-factor log-in (the EQA's account does not use it: sent home).
+HARMLESS = {
+    "logout",
+    "portfolio:verify",
+    "badges:verify",
+    "two_factor_setup",
+    "two_factor_verify",
+}
 # Every app of ours, new ones included: their rows are compared too.
 OURS = {"standards", "assessments", "evidence", "review", "quality", "portal"}
 POSTS = [case for case in CASES if case.method != "get"]
