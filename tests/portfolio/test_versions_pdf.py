@@ -8,16 +8,22 @@ from django.test.utils import CaptureQueriesContext
 
 from evidence import services
 from review import services as review
-from tests.evidence.helpers import add_file, submitted_item
+from tests.evidence.helpers import add_file, make_item, png_bytes
 from tests.portfolio.test_pdf import _render, _text
 
 
 def _referred_and_changed(people, n: int):
-    item = submitted_item(people.enrolment, title=f"First try {n}", description="Assessed text.")
+    # Images of their own colours: a portfolio-cache copy of the shared test PNG would make
+    # another test's copy of that hash take a suffixed name.
+    item = make_item(people.enrolment, title=f"First try {n}", description="Assessed text.")
+    add_file(item, name="photo.png", content=png_bytes(colour=f"#{n:02x}3070"))
+    item = services.evidence_submit(
+        item=item, learner=people.learner, declaration_name=people.learner.full_name
+    )
     item = review.evidence_refer(item=item, assessor=people.assessor, feedback="Add the plan.")
     services.evidence_update(item=item, title=f"Second try {n}", description="Reworked text.")
     services.evidence_file_delete(evidence_file=item.files.get())
-    add_file(item, name=f"reworked-{n}.png")
+    add_file(item, name=f"reworked-{n}.png", content=png_bytes(colour=f"#70{n:02x}30"))
     return item
 
 
