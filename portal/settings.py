@@ -470,6 +470,11 @@ BADGE_SIGNING_KEY_FILE = env_str(
     str(BASE_DIR / "var" / "dev-badge-signing-key.pem") if DEBUG else "",
 )
 BADGE_RETIRED_KEY_FILES = env_list("BADGE_RETIRED_KEY_FILES", [])
+for _retired in BADGE_RETIRED_KEY_FILES:
+    if not Path(_retired).is_file():
+        raise ImproperlyConfigured(
+            f"BADGE_RETIRED_KEY_FILES names {_retired}, which is not a file."
+        )
 
 # Security. Production (DEBUG off) turns on HTTPS-only cookies and HSTS.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -94,8 +94,7 @@ def signing_key() -> Ed25519PrivateKey:
     path = settings.BADGE_SIGNING_KEY_FILE
     if not path:
         raise NotConfiguredError(NOT_CONFIGURED)
-    generate = settings.DEBUG or path.startswith(str(Path(settings.BASE_DIR) / "var"))
-    return _load_private(path, generate)
+    return _load_private(path, settings.DEBUG)
 
 
 def public_jwk(key: Ed25519PublicKey) -> dict[str, str]:
