@@ -285,8 +285,15 @@ def _cell_context(
         "oob_row": row,
         "cell": cell,
         "can_map": can_map,
+        "cell_url": _cell_url(enrolment),
         "equivalents": equivalents,
     }
+
+
+def _cell_url(enrolment: Enrolment) -> str:
+    """Where a grid cell's URLs start (``review:grid_toggle`` and ``review:map_equivalents``
+    continue it with ``<item>/<criterion>/``): one reverse for the page, not two per cell."""
+    return reverse("review:grid", args=[enrolment.pk])
 
 
 @login_required
@@ -324,6 +331,7 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             "columns": columns,
             "show_columns": not is_learner,
             "can_map": can_map,
+            "cell_url": _cell_url(enrolment),
             "can_sign_off": can_map
             and not data.unmet
             and bool(data.rows)
