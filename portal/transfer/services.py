@@ -17,6 +17,8 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.record import record_head
@@ -27,6 +29,7 @@ from portal.portfolio.render import render_portfolio
 from portal.portfolio.selectors import portfolio_data
 from portal.transfer import manifest as manifest_module
 from portal.transfer import signing
+from portal.transfer.models import TransferredFile, TransferredPortfolio
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig.json"
@@ -101,3 +104,65 @@ def package_write(
     return BuiltPackage(
         manifest=manifest, key_id=block["key_id"], files=len(written), size=out.tell()
     )
+
+
+IMPORT_FOLDER = "transfers"
+
+
+def transfer_import(
+    *, centre: Centre, learner: User, imported_by: User, upload: IO[bytes], size: int
+) -> TransferredPortfolio:
+    """Check a package and keep it as the learner's read-only transferred history.
+
+    Everything is checked first (``verify.package_check``); the rows are written in one
+    transaction and any stored file is deleted again if that fails, so nothing is partly
+    imported."""
+    from portal.transfer.verify import PackageError, package_check
+
+    if learner.centre_id != centre.pk or not learner.is_learner:
+        raise ValidationError("Choose a learner of this centre.")
+    checked = package_check(upload, size=size)
+    manifest = checked.manifest
+    body = manifest_module.dumps(manifest)
+    digest = hashlib.sha256(body).hexdigest()
+    if TransferredPortfolio.objects.filter(learner=learner, manifest_sha256=digest).exists():
+        raise PackageError("This package has already been imported for this learner.")
+    stored: list[str] = []
+    storage = TransferredPortfolio._meta.get_field("pdf").storage
+    try:
+        with transaction.atomic():
+            transfer = TransferredPortfolio(
+                centre=centre,
+                learner=learner,
+                imported_by=imported_by,
+                imported_at=timezone.now(),
+                manifest=manifest,
+                manifest_sha256=digest,
+                key_id=checked.key_id,
+                trusted_key=checked.trusted,
+                source_installation=manifest["installation"][:400],
+                source_centre=manifest["centre"]["name"][:400],
+                source_learner=manifest["learner"]["name"][:400],
+            )
+            with zipfile.ZipFile(upload) as archive:
+                with archive.open(PDF) as handle:
+                    transfer.pdf.save(
+                        f"{IMPORT_FOLDER}/{digest[:16]}/portfolio.pdf", File(handle), save=False
+                    )
+                stored.append(transfer.pdf.name)
+                transfer.full_clean()
+                transfer.save()
+                for sha, info in checked.files.items():
+                    row = TransferredFile(transfer=transfer, sha256=sha, size=info.file_size)
+                    with archive.open(info) as handle:
+                        row.file.save(
+                            f"{IMPORT_FOLDER}/{digest[:16]}/{sha}", File(handle), save=False
+                        )
+                    stored.append(row.file.name)
+                    row.full_clean()
+                    row.save()
+    except (IntegrityError, ValidationError, OSError, zipfile.BadZipFile):
+        for name in stored:
+            storage.delete(name)
+        raise
+    return transfer
