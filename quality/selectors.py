@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -262,7 +263,11 @@ def decisions_for_iqa(iqa: Any) -> QuerySet[RecordEntry]:
         RecordEntry.objects.filter(enrolment__iqa=iqa, action__in=SAMPLEABLE_ACTIONS)
         .select_related("enrolment__learner", "enrolment__standard")
         .annotate(is_sampled=Exists(IqaSample.objects.filter(entry_id=OuterRef("pk"))))
-        .order_by("-pk")
+        # Newest first by ``id + 0``, not ``id``: ordered by the bare primary key, PostgreSQL
+        # walked the whole record backwards (1.7 s at 1.4 M entries) looking for this IQA's
+        # units; by the expression it reads the IQA's units' entries by their enrolment
+        # index and sorts the page (27 ms). Same order. See docs/performance.md.
+        .order_by((F("pk") + 0).desc())
     )
 
 
