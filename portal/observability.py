@@ -42,6 +42,22 @@ def request_id_from(value: str | None) -> str:
     return uuid.uuid4().hex
 
 
+#: The request being served, so that a task enqueued during it can be filed under the signed-in
+#: user's centre (its failures are then shown to that centre's admins).
+request_var: contextvars.ContextVar[HttpRequest | None] = contextvars.ContextVar(
+    "request", default=None
+)
+
+
+def current_centre_id() -> int | None:
+    """The centre of the user whose request is being served, if any (read when a task is
+    enqueued: by then the authentication middleware has set ``request.user``)."""
+    user = getattr(request_var.get(), "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return user.centre_id
+
+
 def current_request_id() -> str:
     return request_id_var.get()
 
@@ -66,6 +82,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_from(request.headers.get(HEADER))
         token = request_id_var.set(request_id)
+        request_token = request_var.set(request)
         request.request_id = request_id
         started = time.perf_counter()
         try:
@@ -88,6 +105,7 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+            request_var.reset(request_token)
 
 
 # Tasks: hand the id over on enqueue, take it back when the worker starts the task.
@@ -102,19 +120,23 @@ def _on_task_enqueued(sender: Any, task_result: Any, **kwargs: Any) -> None:
     )
     if not request_id:
         return
+    extra = {"request_id": request_id}
+    centre_id = current_centre_id()
+    if centre_id is not None:
+        extra["centre_id"] = centre_id
     db_result = getattr(task_result, "db_result", None)
     if db_result is not None:
-        # django_tasks_db: the row was just written; keep the id beside the arguments
+        # django_tasks_db: the row was just written; keep the ids beside the arguments
         # (the backend reads only "args" and "kwargs" back).
         type(db_result).objects.filter(pk=db_result.pk).update(
-            args_kwargs={**db_result.args_kwargs, "request_id": request_id}
+            args_kwargs={**db_result.args_kwargs, **extra}
         )
         return
     if _is_rq(task_result):
         backend = task_result.task.get_backend()
         job = backend._get_job(task_result.id)
         if job is not None:
-            job.meta["request_id"] = request_id
+            job.meta.update(extra)
             job.save_meta()
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/<int:pk>/active/", views.person_set_active, name="person_set_active"),
     path("people/<int:pk>/invite/", views.person_invite, name="person_invite"),
     path("security/", views.centre_security, name="security"),
+    path("tasks/failed/", views.failed_tasks, name="failed_tasks"),
     path("enrolments/", views.enrolment_list, name="enrolments"),
     path("enrolments/new/", views.enrolment_create, name="enrolment_create"),
     path("enrolments/<int:pk>/edit/", views.enrolment_edit, name="enrolment_edit"),

@@ -18,6 +18,8 @@ from assessments.models import Enrolment
 from assessments.reauth import password_confirms
 from portal.centres import services
 from portal.centres.access import get_person_for_admin, people_of, require_centre_admin
+from portal.centres.failed_tasks import LIMIT as FAILED_TASKS_LIMIT
+from portal.centres.failed_tasks import failed_tasks as failed_tasks_of
 from portal.centres.forms import CentreSecurityForm, EnrolmentForm, PeopleFilterForm, PersonForm
 from review.status import with_state
 
@@ -363,5 +365,26 @@ def centre_security(request: HttpRequest) -> HttpResponse:
             "failure_limit": settings.AXES_FAILURE_LIMIT,
             "idle_minutes": settings.SESSION_IDLE_TIMEOUT // 60,
             "breadcrumbs": _crumbs(("Log-in security", None)),
+        },
+    )
+
+
+@login_required
+@require_safe
+def failed_tasks(request: HttpRequest) -> HttpResponse:
+    """Background work started by the centre's people that failed: what, when, why, and the
+    request id to quote to the platform operator."""
+    centre = require_centre_admin(request.user)
+    return render(
+        request,
+        "centres/failed_tasks.html",
+        {
+            "centre": centre,
+            "tasks": failed_tasks_of(centre.pk),
+            "limit": FAILED_TASKS_LIMIT,
+            "breadcrumbs": [
+                ("My centre", reverse("centre_dashboard")),
+                ("Failed background tasks", None),
+            ],
         },
     )

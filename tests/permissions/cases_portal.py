@@ -136,3 +136,9 @@ CASES = [
         data=lambda p: {"token": "123456"},
     ),
 ]
+
+# Failed background tasks: the centre admin's own centre only (no object in the URL).
+CASES += [
+    Case("centres:failed_tasks", {"admin": 200, "outsider_admin": 200}),
+    Case("centres:failed_tasks", {}, default=405, method="post", label="POST"),
+]

@@ -142,3 +142,27 @@ def test_scheduler_runs_each_periodic_command_once(people, rq_tasks, caplog) -> 
     done = [r.command for r in caplog.records if r.getMessage().startswith("scheduled command")]
     assert done == ["collect_notifications", "cleanup", "anchor_record", "send_digests"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_a_failed_task_shows_to_its_centres_admin(people, rq_tasks) -> None:
+    from django.test import RequestFactory
+
+    from portal.centres.failed_tasks import failed_tasks
+
+    request = RequestFactory().get("/")
+    request.user = people.learner
+    tokens = (
+        observability.request_id_var.set("req-rqfail01"),
+        observability.request_var.set(request),
+    )
+    try:
+        scan_evidence_file.enqueue(999_999_999)  # no such file
+    finally:
+        observability.request_id_var.reset(tokens[0])
+        observability.request_var.reset(tokens[1])
+    _work()
+    [task] = failed_tasks(people.centre.pk)
+    assert task.name == "Malware scan of an uploaded file"
+    assert task.request_id == "req-rqfail01"
+    assert task.error and "Traceback" not in task.error
+    assert failed_tasks(people.other_centre.pk) == []
