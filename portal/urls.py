@@ -25,6 +25,7 @@ urlpatterns = [
     path("quality/", include("quality.urls")),
     path("assessments/", include("assessments.urls")),
     path("portfolio/", include("portal.portfolio.urls")),
+    path("transfer/", include("portal.transfer.urls")),
     path("", include("portal.privacy.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("badges/", include("portal.badges.urls")),

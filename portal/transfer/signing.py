@@ -1,8 +1,9 @@
 """The Ed25519 key that signs portfolio packages, kept outside the database.
 
 ``TRANSFER_SIGNING_KEY_FILE`` names a PEM file (PKCS#8, unencrypted). In development it
-defaults to ``var/dev-transfer-signing-key.pem`` and is generated on first use; in production
-an unset or missing file is an error when a package is signed. The key's id is the SHA-256 of
+defaults to ``var/dev-transfer-signing-key.pem`` and is generated on first use (as is any
+missing file of that name); any other missing or unset file is an error when a package is
+signed. The key's id is the SHA-256 of
 its raw public key, so a receiver can compare it with the one the sender publishes.
 """
 
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 ALGORITHM = "Ed25519"
+DEV_KEY_NAME = "dev-transfer-signing-key.pem"
 
 
 def _key_path() -> Path:
@@ -33,7 +35,7 @@ def _key_path() -> Path:
 def private_key() -> Ed25519PrivateKey:
     path = _key_path()
     if not path.exists():
-        if not settings.DEBUG:
+        if path.parent != settings.BASE_DIR / "var" and path.name != DEV_KEY_NAME:
             raise ImproperlyConfigured(f"TRANSFER_SIGNING_KEY_FILE {path} does not exist.")
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(

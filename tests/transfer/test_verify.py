@@ -10,6 +10,7 @@ import zipfile
 import pytest
 from django.core.management import CommandError, call_command
 
+from portal.transfer.signing import DEV_KEY_NAME
 from portal.transfer.verify import PackageError, package_check
 from tests.transfer.helpers import build, members, rezip
 
@@ -37,7 +38,7 @@ def test_a_package_verifies(package) -> None:
     assert checked.files and checked.manifest["record"]
 
 
-def test_a_changed_payload_is_caught_even_when_re_signed(package, settings) -> None:
+def test_a_changed_payload_is_caught_even_when_re_signed(package, settings, tmp_path) -> None:
     """Re-signing with another key keeps the signature valid: the entry hash still fails."""
     from portal.transfer import manifest as manifest_module
     from portal.transfer import signing
@@ -47,7 +48,7 @@ def test_a_changed_payload_is_caught_even_when_re_signed(package, settings) -> N
     entry = manifest["record"][0]
     entry["payload"] = {**entry["payload"], "met": not entry["payload"].get("met")}
     body = manifest_module.dumps(manifest)
-    settings.TRANSFER_SIGNING_KEY_FILE = settings.TRANSFER_SIGNING_KEY_FILE + ".other"
+    settings.TRANSFER_SIGNING_KEY_FILE = str(tmp_path / "other" / DEV_KEY_NAME)
     files["manifest.json"] = body
     files["manifest.sig.json"] = manifest_module.dumps(signing.sign(body))
     message = refused(rezip(files))
@@ -69,8 +70,8 @@ def test_a_forged_signature_is_refused(package) -> None:
     assert "signature does not match" in refused(rezip(files))
 
 
-def test_another_key_verifies_but_is_not_trusted(package, settings) -> None:
-    settings.TRANSFER_SIGNING_KEY_FILE = settings.TRANSFER_SIGNING_KEY_FILE + ".receiver"
+def test_another_key_verifies_but_is_not_trusted(package, settings, tmp_path) -> None:
+    settings.TRANSFER_SIGNING_KEY_FILE = str(tmp_path / "receiver" / DEV_KEY_NAME)
     checked = check(package)
     assert not checked.trusted
     settings.TRANSFER_TRUSTED_KEY_IDS = [checked.key_id]
