@@ -73,3 +73,9 @@ def test_command_writes_a_package(portfolio, tmp_path) -> None:
     call_command("export_portfolio_package", portfolio.learner.username, str(target), stdout=out)
     assert "Wrote" in out.getvalue()
     assert manifest_of(target.read_bytes())["learner"]["username"] == portfolio.learner.username
+
+
+def test_the_schema_is_a_valid_json_schema() -> None:
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(json.loads(manifest_module.SCHEMA_PATH.read_text()))
