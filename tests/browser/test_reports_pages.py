@@ -13,7 +13,7 @@ from tests.review.helpers import signed_off
 def test_reports_are_reachable_and_accessible(page, people, login, axe_check, screenshot) -> None:
     signed_off(people.enrolment)
     login(page, people.admin)
-    page.get_by_role("link", name="Reports", exact=True).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Reports for")
     axe_check(page)
     page.get_by_role("link", name=re.compile("^Signed off: awaiting")).click()

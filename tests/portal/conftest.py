@@ -64,13 +64,13 @@ def s3_storage(settings) -> Iterator:
     from storages.backends.s3 import S3Storage
 
     bucket = f"evidence-{uuid.uuid4().hex[:12]}"
-    options = s3_options(bucket)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
-    }
-    storage = storages["private"]
-    assert isinstance(storage, S3Storage)
+    # The registry's entry is swapped, not settings.STORAGES: changing the setting makes
+    # Django drop every storage instance when it is restored, and the file fields (and the
+    # backup's check that they use the registry's "private" storage) would then hold a
+    # different instance from the registry's for the rest of the test process.
+    storage = S3Storage(**s3_options(bucket))
+    original_private = storages["private"]
+    storages._storages["private"] = storage
     client = storage.connection.meta.client
     client.create_bucket(
         Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
@@ -86,6 +86,7 @@ def s3_storage(settings) -> Iterator:
     finally:
         for field, original in swapped:
             field.storage = original
+        storages._storages["private"] = original_private
         listed = client.list_objects_v2(Bucket=bucket).get("Contents", [])
         for entry in listed:
             client.delete_object(Bucket=bucket, Key=entry["Key"])

@@ -50,15 +50,16 @@ def test_a_failing_database_is_a_503_without_its_error(client, db, monkeypatch) 
     assert b"secret" not in response.content and b"10.0.0.5" not in response.content
 
 
-def test_unusable_storage_folder_is_down(client, db, settings, tmp_path) -> None:
+def test_unusable_storage_folder_is_down(client, db, tmp_path, monkeypatch) -> None:
+    from django.core.files.storage import FileSystemStorage, storages
+
     (tmp_path / "a-file").write_text("not a folder")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "a-file" / "private")},
-        },
-    }
+    # The registry's entry, not settings.STORAGES: restoring the setting would replace every
+    # storage instance, leaving file fields with another instance than the registry's.
+    unusable = FileSystemStorage(location=str(tmp_path / "a-file" / "private"))
+    # Make sure the entry exists, so that monkeypatch puts the same instance back.
+    storages["private"]
+    monkeypatch.setitem(storages._storages, "private", unusable)
     response, body = _get(client)
     assert response.status_code == 503
     assert body["checks"]["storage"]["status"] == "down"
