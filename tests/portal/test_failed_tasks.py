@@ -46,7 +46,7 @@ def _run_worker() -> None:
             signal.signal(sig, handler)
 
 
-def test_a_failed_task_shows_to_its_centres_admins_only(people, settings) -> None:
+def test_a_failed_task_shows_to_its_centres_admins_only(people, settings, transactional_db) -> None:
     row = _enqueue_as(people.assessor, settings)
     assert row.args_kwargs["centre_id"] == people.centre.pk
     boom = RuntimeError("the mail server refused the connection")

@@ -70,7 +70,9 @@ def test_json_lines_format(people) -> None:
     assert "time" in line
 
 
-def test_the_database_worker_runs_a_task_under_the_requests_id(db, settings, caplog) -> None:
+def test_the_database_worker_runs_a_task_under_the_requests_id(
+    transactional_db, settings, caplog
+) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     caplog.set_level(logging.INFO)
     token = observability.request_id_var.set("req-enqueue01")
