@@ -136,7 +136,9 @@ def test_deferred_tasks_wait_in_the_scheduled_registry(rq_tasks) -> None:
     assert django_rq.get_queue("default").count == 0
 
 
-def test_scheduler_runs_each_periodic_command_once(people, rq_tasks, caplog) -> None:
+def test_scheduler_runs_each_periodic_command_once(
+    people, rq_tasks, caplog, transactional_db
+) -> None:
     caplog.set_level(logging.INFO)
     call_command("scheduler", "--once")
     done = [r.command for r in caplog.records if r.getMessage().startswith("scheduled command")]
