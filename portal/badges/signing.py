@@ -2,30 +2,25 @@
 
 The private key is a PEM file named by ``BADGE_SIGNING_KEY_FILE``, outside the database. In
 development (the setting's default points into the untracked ``var/``) it is generated on
-first use, like SECRET_KEY. A key's ``kid`` is its RFC 7638 JWK thumbprint, so the same key
-always has the same id and a rotated one a new id. The public keys are published as a JWKS
-(``jwks``): the current key and every retired key of ``BADGE_RETIRED_KEY_FILES``, so badges
-signed before a rotation still verify.
+first use, like SECRET_KEY (``portal.keys`` reads and makes it). A key's ``kid`` is its RFC 7638
+JWK thumbprint, so the same key always has the same id and a rotated one a new id. The public
+keys are published as a JWKS (``jwks``): the current key and every retired key of
+``BADGE_RETIRED_KEY_FILES``, so badges signed before a rotation still verify.
 """
 
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 
 from assessments.errors import DecisionError
+from portal.keys import load_private_key, load_public_key, raw_public_bytes
 
 ALGORITHM = "EdDSA"
 NOT_CONFIGURED = (
@@ -42,64 +37,19 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
-def _development_key(path: Path) -> None:
-    """Write a new key to ``path`` unless one is there: atomically, so two processes
-    starting together end with the same key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".badge-key-")
-    try:
-        os.write(handle, pem)
-        os.close(handle)
-        os.chmod(temporary, 0o600)
-        # Another process may have written one first: keep theirs.
-        with contextlib.suppress(FileExistsError):
-            os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
-
-
-@cache
-def _load_private(path: str, generate: bool) -> Ed25519PrivateKey:
-    file = Path(path)
-    if not file.exists() and generate:
-        _development_key(file)
-    try:
-        key = serialization.load_pem_private_key(file.read_bytes(), password=None)
-    except (OSError, ValueError) as error:
-        raise NotConfiguredError(NOT_CONFIGURED) from error
-    if not isinstance(key, Ed25519PrivateKey):
-        raise NotConfiguredError(NOT_CONFIGURED)
-    return key
-
-
-@cache
-def _load_public(path: str) -> Ed25519PublicKey:
-    data = Path(path).read_bytes()
-    try:
-        key: Any = serialization.load_pem_private_key(data, password=None).public_key()
-    except (ValueError, TypeError):
-        key = serialization.load_pem_public_key(data)
-    if not isinstance(key, Ed25519PublicKey):
-        raise ValueError(f"{path} is not an Ed25519 key.")
-    return key
-
-
 def signing_key() -> Ed25519PrivateKey:
     """The current private key; ``NotConfiguredError`` when there is none."""
     path = settings.BADGE_SIGNING_KEY_FILE
     if not path:
         raise NotConfiguredError(NOT_CONFIGURED)
-    return _load_private(path, settings.DEBUG)
+    try:
+        return load_private_key(path, generate=settings.DEBUG)
+    except (OSError, ValueError) as error:
+        raise NotConfiguredError(NOT_CONFIGURED) from error
 
 
 def public_jwk(key: Ed25519PublicKey) -> dict[str, str]:
-    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw)}
+    return {"kty": "OKP", "crv": "Ed25519", "x": _b64(raw_public_bytes(key))}
 
 
 def key_id(key: Ed25519PublicKey) -> str:
@@ -118,7 +68,7 @@ def public_keys() -> dict[str, Ed25519PublicKey]:
     except NotConfiguredError:
         pass
     for path in settings.BADGE_RETIRED_KEY_FILES:
-        retired = _load_public(path)
+        retired = load_public_key(path)
         keys[key_id(retired)] = retired
     return keys
 

@@ -2,9 +2,9 @@
 
 ``TRANSFER_SIGNING_KEY_FILE`` names a PEM file (PKCS#8, unencrypted). In development it
 defaults to ``var/dev-transfer-signing-key.pem`` and is generated on first use (as is any
-missing file of that name); any other missing or unset file is an error when a package is
-signed. The key's id is the SHA-256 of
-its raw public key, so a receiver can compare it with the one the sender publishes.
+missing file of that name; ``portal.keys`` writes it atomically and reads it once per process);
+any other missing or unset file is an error when a package is signed. The key's id is the
+SHA-256 of its raw public key, so a receiver can compare it with the one the sender publishes.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ import hashlib
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from portal.keys import NotEd25519Error, load_private_key, raw_public_bytes
 
 ALGORITHM = "Ed25519"
 DEV_KEY_NAME = "dev-transfer-signing-key.pem"
@@ -34,25 +35,24 @@ def _key_path() -> Path:
 
 def private_key() -> Ed25519PrivateKey:
     path = _key_path()
-    if not path.exists():
-        if path.parent != settings.BASE_DIR / "var" and path.name != DEV_KEY_NAME:
-            raise ImproperlyConfigured(f"TRANSFER_SIGNING_KEY_FILE {path} does not exist.")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pem = Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        path.write_bytes(pem)
-        path.chmod(0o600)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ImproperlyConfigured(f"TRANSFER_SIGNING_KEY_FILE {path} is not an Ed25519 key.")
-    return key
+    development = path.parent == settings.BASE_DIR / "var" or path.name == DEV_KEY_NAME
+    if not development and not path.exists():
+        raise ImproperlyConfigured(f"TRANSFER_SIGNING_KEY_FILE {path} does not exist.")
+    try:
+        return load_private_key(path, generate=development)
+    except NotEd25519Error as error:
+        raise ImproperlyConfigured(
+            f"TRANSFER_SIGNING_KEY_FILE {path} is not an Ed25519 key."
+        ) from error
 
 
-def raw_public(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+def is_configured() -> bool:
+    """Whether packages can be signed here: the pages offer a package only then."""
+    try:
+        private_key()
+    except (ImproperlyConfigured, OSError, ValueError):
+        return False
+    return True
 
 
 def key_id_of(raw: bytes) -> str:
@@ -61,7 +61,7 @@ def key_id_of(raw: bytes) -> str:
 
 def public_key_document() -> dict[str, str]:
     """What the public key URL serves: the algorithm, the raw key in base64 and its id."""
-    raw = raw_public(private_key().public_key())
+    raw = raw_public_bytes(private_key().public_key())
     return {
         "algorithm": ALGORITHM,
         "public_key": base64.b64encode(raw).decode(),
@@ -72,7 +72,7 @@ def public_key_document() -> dict[str, str]:
 def sign(message: bytes) -> dict[str, str]:
     """The signature block stored next to the manifest in a package."""
     key = private_key()
-    raw = raw_public(key.public_key())
+    raw = raw_public_bytes(key.public_key())
     return {
         "algorithm": ALGORITHM,
         "key_id": key_id_of(raw),
