@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from portal.csv_export import csv_response
 from portal.reports import selectors
 from portal.reports.forms import LearnersFilter, WindowForm
 from portal.staff.access import get_centre_for
-from portal.staff.views import _csv_response
 from review.status import EnrolmentState, overdue_days
 
 PAGE_SIZE = 50
@@ -102,7 +102,7 @@ def learners_csv(request: HttpRequest, centre: int) -> HttpResponse:
                 overdue_days(enrolment, today),
             ]
 
-    return _csv_response(
+    return csv_response(
         f"learners-{the_centre.pk}-{today.isoformat()}.csv",
         ["Learner", "Standard", "Assessor", "Start", "Target", "State", "Days past target"],
         rows(),
@@ -158,7 +158,7 @@ def caseloads_csv(request: HttpRequest, centre: int) -> HttpResponse:
     window = f"{start.isoformat()} to {end.isoformat()}"
     header = ["Assessor", "Active caseload", "Past target", "Completed"]
     header += [f"{label} {window}" for label in selectors.DECISIONS.values()]
-    return _csv_response(
+    return csv_response(
         f"caseloads-{the_centre.pk}-{start.isoformat()}-{end.isoformat()}.csv",
         header,
         (

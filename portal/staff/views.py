@@ -4,25 +4,27 @@ and the centre's staff reports. Every view starts with one helper from
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.errors import error_text, form_error
+from assessments.errors import error_text
 from assessments.models import Enrolment
 from evidence.views import _serve
 from portal.accounts.models import User
 from portal.centres.models import Centre
+from portal.csv_export import csv_response
+from portal.form_posts import save_posted_form
 from portal.staff import access, selectors, services, status
 from portal.staff.forms import (
     ActionForm,
@@ -35,11 +37,10 @@ from portal.staff.forms import (
     QualificationForm,
     StandardisationForm,
 )
-from portal.staff.models import CompetenceStatement, ExpertWitness
+from portal.staff.models import CompetenceStatement, ExpertWitness, Qualification
 
 PAGE_SIZE = 25
 REPORT_PAGE_SIZE = 50
-FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _page(request: HttpRequest, rows: object, size: int = PAGE_SIZE) -> object:
@@ -117,12 +118,13 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _qualification_form_page(
-    request: HttpRequest, the_person: User, form: QualificationForm, title: str
+def _person_form_page(
+    request: HttpRequest, template: str, the_person: User, form: BaseForm, title: str
 ) -> HttpResponse:
+    """A form about one person (qualification, statement, CPD), again with its errors."""
     return render(
         request,
-        "staff/qualification_form.html",
+        template,
         {
             "person": the_person,
             "form": form,
@@ -134,22 +136,21 @@ def _qualification_form_page(
 
 
 def _save_qualification(
-    request: HttpRequest, the_person: User, form: QualificationForm, qualification: object = None
-) -> bool:
-    if not form.is_valid():
-        return False
-    fields = {name: form.cleaned_data[name] for name in QualificationForm.Meta.fields}
-    try:
-        services.qualification_save(
+    request: HttpRequest,
+    the_person: User,
+    form: QualificationForm,
+    qualification: Qualification | None = None,
+) -> Qualification | None:
+    return save_posted_form(
+        request,
+        form,
+        lambda data: services.qualification_save(
             person=the_person,
-            fields=fields,
-            certificate=form.cleaned_data["certificate_upload"] or None,
+            fields={name: data[name] for name in QualificationForm.Meta.fields},
+            certificate=data["certificate_upload"] or None,
             qualification=qualification,
-        )
-    except ValidationError as error:
-        form_error(form, error)
-        return False
-    return True
+        ),
+    )
 
 
 @login_required
@@ -157,10 +158,12 @@ def _save_qualification(
 def qualification_create(request: HttpRequest, pk: int) -> HttpResponse:
     the_person = access.get_person_for(request.user, pk, write=True)
     form = QualificationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and _save_qualification(request, the_person, form):
+    if _save_qualification(request, the_person, form):
         messages.success(request, "Qualification added.")
         return redirect("staff:person", pk=the_person.pk)
-    return _qualification_form_page(request, the_person, form, "Add a qualification")
+    return _person_form_page(
+        request, "staff/qualification_form.html", the_person, form, "Add a qualification"
+    )
 
 
 @login_required
@@ -169,10 +172,16 @@ def qualification_edit(request: HttpRequest, pk: int) -> HttpResponse:
     qualification = access.get_qualification_for(request.user, pk, write=True)
     the_person = qualification.person
     form = QualificationForm(request.POST or None, request.FILES or None, instance=qualification)
-    if request.method == "POST" and _save_qualification(request, the_person, form, qualification):
+    if _save_qualification(request, the_person, form, qualification):
         messages.success(request, "Qualification saved.")
         return redirect("staff:person", pk=the_person.pk)
-    return _qualification_form_page(request, the_person, form, f"Change {qualification.title}")
+    return _person_form_page(
+        request,
+        "staff/qualification_form.html",
+        the_person,
+        form,
+        f"Change {qualification.title}",
+    )
 
 
 @login_required
@@ -213,27 +222,17 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if existing:
             initial = {"standard": existing.standard_id, "statement": existing.statement}
     form = CompetenceStatementForm(request.POST or None, standards=standards, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.competence_statement_save(
-                person=the_person,
-                standard=form.cleaned_data["standard"],
-                statement=form.cleaned_data["statement"],
-            )
-        except ValidationError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "Competence statement saved.")
-            return redirect("staff:person", pk=the_person.pk)
-    return render(
+    if save_posted_form(
         request,
-        "staff/statement_form.html",
-        {
-            "person": the_person,
-            "form": form,
-            "breadcrumbs": _person_crumbs(request, the_person, ("Competence statement", None)),
-        },
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.competence_statement_save(
+            person=the_person, standard=data["standard"], statement=data["statement"]
+        ),
+    ):
+        messages.success(request, "Competence statement saved.")
+        return redirect("staff:person", pk=the_person.pk)
+    return _person_form_page(
+        request, "staff/statement_form.html", the_person, form, "Competence statement"
     )
 
 
@@ -242,24 +241,12 @@ def statement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def cpd_create(request: HttpRequest, pk: int) -> HttpResponse:
     the_person = access.get_person_for(request.user, pk, write=True)
     form = CpdEntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cpd_entry_create(person=the_person, **form.cleaned_data)
-        except ValidationError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "CPD entry added.")
-            return redirect("staff:person", pk=the_person.pk)
-    return render(
-        request,
-        "staff/cpd_form.html",
-        {
-            "person": the_person,
-            "form": form,
-            "breadcrumbs": _person_crumbs(request, the_person, ("Add CPD", None)),
-        },
-        status=400 if form.errors else 200,
-    )
+    if save_posted_form(
+        request, form, lambda data: services.cpd_entry_create(person=the_person, **data)
+    ):
+        messages.success(request, "CPD entry added.")
+        return redirect("staff:person", pk=the_person.pk)
+    return _person_form_page(request, "staff/cpd_form.html", the_person, form, "Add CPD")
 
 
 @login_required
@@ -291,38 +278,61 @@ def witnesses(request: HttpRequest, centre: int) -> HttpResponse:
     )
 
 
-def _witness_form(
-    request: HttpRequest, the_centre: Centre, witness: ExpertWitness | None
+def _centre_form_page(
+    request: HttpRequest,
+    template: str,
+    the_centre: Centre,
+    form: BaseForm | None,
+    back: tuple[str, str],
+    title: str,
+    *,
+    status: int | None = None,
+    **extra: object,
 ) -> HttpResponse:
-    form = ExpertWitnessForm(request.POST or None, instance=witness)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.expert_witness_save(
-                centre=the_centre,
-                fields={name: form.cleaned_data[name] for name in ExpertWitnessForm.Meta.fields},
-                witness=witness,
-            )
-        except ValidationError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "The witness register was updated.")
-            return redirect("staff:witnesses", centre=the_centre.pk)
-    title = f"Change {witness.name}" if witness else "Add an expert witness"
+    """A form about the centre (witness, standardisation, observation), again with its
+    errors; ``back`` is the list page it belongs to: its crumb and its URL name."""
+    label, url_name = back
     return render(
         request,
-        "staff/witness_form.html",
+        template,
         {
             "centre": the_centre,
             "form": form,
             "title": title,
+            **extra,
             "breadcrumbs": _centre_crumbs(
                 request.user,
                 the_centre,
-                ("Expert witnesses", reverse("staff:witnesses", args=[the_centre.pk])),
+                (label, reverse(url_name, args=[the_centre.pk])),
                 (title, None),
             ),
         },
-        status=400 if form.errors else 200,
+        status=status or (400 if form is not None and form.errors else 200),
+    )
+
+
+def _witness_form(
+    request: HttpRequest, the_centre: Centre, witness: ExpertWitness | None
+) -> HttpResponse:
+    form = ExpertWitnessForm(request.POST or None, instance=witness)
+    if save_posted_form(
+        request,
+        form,
+        lambda data: services.expert_witness_save(
+            centre=the_centre,
+            fields={name: data[name] for name in ExpertWitnessForm.Meta.fields},
+            witness=witness,
+        ),
+    ):
+        messages.success(request, "The witness register was updated.")
+        return redirect("staff:witnesses", centre=the_centre.pk)
+    return _centre_form_page(
+        request,
+        "staff/witness_form.html",
+        the_centre,
+        form,
+        ("Expert witnesses", "staff:witnesses"),
+        f"Change {witness.name}" if witness else "Add an expert witness",
     )
 
 
@@ -368,30 +378,22 @@ def standardisation_create(request: HttpRequest, centre: int) -> HttpResponse:
     access.require_standardisation_writer(request.user, the_centre)
     staff = access.staff_of(the_centre.pk).order_by("full_name", "username")
     form = StandardisationForm(request.POST or None, staff=staff)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.standardisation_activity_create(
-                centre=the_centre, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "Standardisation activity recorded.")
-            return redirect("staff:standardisation_detail", pk=activity.pk)
-    return render(
+    if activity := save_posted_form(
+        request,
+        form,
+        lambda data: services.standardisation_activity_create(
+            centre=the_centre, actor=request.user, **data
+        ),
+    ):
+        messages.success(request, "Standardisation activity recorded.")
+        return redirect("staff:standardisation_detail", pk=activity.pk)
+    return _centre_form_page(
         request,
         "staff/standardisation_form.html",
-        {
-            "centre": the_centre,
-            "form": form,
-            "breadcrumbs": _centre_crumbs(
-                request.user,
-                the_centre,
-                ("Standardisation", reverse("staff:standardisation", args=[the_centre.pk])),
-                ("Record an activity", None),
-            ),
-        },
-        status=400 if form.errors else 200,
+        the_centre,
+        form,
+        ("Standardisation", "staff:standardisation"),
+        "Record an activity",
     )
 
 
@@ -446,16 +448,15 @@ def _activity_page(
 def standardisation_action_add(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.get_activity_for(request.user, pk, write=True)
     form = ActionForm(request.POST, staff=_staff_and_admins(activity.centre_id))
-    if form.is_valid():
-        try:
-            services.standardisation_action_add(
-                activity=activity, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "Action added.")
-            return redirect("staff:standardisation_detail", pk=activity.pk)
+    if save_posted_form(
+        request,
+        form,
+        lambda data: services.standardisation_action_add(
+            activity=activity, actor=request.user, **data
+        ),
+    ):
+        messages.success(request, "Action added.")
+        return redirect("staff:standardisation_detail", pk=activity.pk)
     return _activity_page(request, activity.pk, form)
 
 
@@ -527,37 +528,28 @@ def observation_create(request: HttpRequest, centre: int) -> HttpResponse:
             .order_by("learner__full_name", "standard__code")
         )
         form = ObservationForm(request.POST or None, enrolments=enrolments)
-        if request.method == "POST" and form.is_valid():
-            try:
-                observation = services.observation_create(
-                    centre=the_centre,
-                    observer=request.user,
-                    assessor=assessor,
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                form_error(form, error)
-            else:
-                messages.success(
-                    request, f"Observation recorded; {assessor.display_name} can now see it."
-                )
-                return redirect("staff:observation_detail", pk=observation.pk)
-    return render(
+        if observation := save_posted_form(
+            request,
+            form,
+            lambda data: services.observation_create(
+                centre=the_centre, observer=request.user, assessor=assessor, **data
+            ),
+        ):
+            messages.success(
+                request, f"Observation recorded; {assessor.display_name} can now see it."
+            )
+            return redirect("staff:observation_detail", pk=observation.pk)
+    return _centre_form_page(
         request,
         "staff/observation_form.html",
-        {
-            "centre": the_centre,
-            "chooser": chooser,
-            "assessor": assessor,
-            "form": form,
-            "breadcrumbs": _centre_crumbs(
-                request.user,
-                the_centre,
-                ("Observations of practice", reverse("staff:observations", args=[the_centre.pk])),
-                ("Record an observation", None),
-            ),
-        },
-        status=400 if (form is not None and form.errors) or request.method == "POST" else 200,
+        the_centre,
+        form,
+        ("Observations of practice", "staff:observations"),
+        "Record an observation",
+        # A POST back on this page recorded nothing (even one that only chose the assessor).
+        status=400 if request.method == "POST" else None,
+        chooser=chooser,
+        assessor=assessor,
     )
 
 
@@ -600,31 +592,6 @@ def observation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # -- Reports ------------------------------------------------------------------------------
-
-
-def csv_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: formula-leading cells get a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_LEADS) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([csv_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _roles(person: User) -> str:
@@ -681,7 +648,7 @@ def report_qualified_csv(request: HttpRequest, centre: int) -> HttpResponse:
                         state.words,
                     ]
 
-    return _csv_response(
+    return csv_response(
         f"qualified-for-standards-{today:%Y-%m-%d}.csv",
         ["Name", "Username", "Roles", "Standard", "Title", "Qualified", "State"],
         rows(),
@@ -730,7 +697,7 @@ def report_expiring_csv(request: HttpRequest, centre: int) -> HttpResponse:
         ]
         for q in selectors.expiring_qualifications(the_centre.pk, today).iterator(chunk_size=500)
     )
-    return _csv_response(
+    return csv_response(
         f"qualifications-due-to-expire-{today:%Y-%m-%d}.csv",
         [
             "Name",

@@ -18,9 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.errors import error_text, form_error
+from assessments.errors import error_text
 from assessments.models import Enrolment
 from portal.centres.access import centres_for_eqa
+from portal.form_posts import save_posted_form
 from portal.visits import access, sampling, selectors, services
 from portal.visits.forms import (
     ActionForm,
@@ -80,14 +81,13 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     centre = access.get_centre_for_planning(request.user, pk)
     form = VisitForm(request.POST or None, standards=_centre_standards(centre.pk))
-    if request.method == "POST" and form.is_valid():
-        try:
-            visit = services.visit_plan(eqa=request.user, centre=centre, **form.cleaned_data)
-        except ValidationError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "Visit planned. Take the suggested sample or build your own.")
-            return redirect("visits:sample", visit.pk)
+    if visit := save_posted_form(
+        request,
+        form,
+        lambda data: services.visit_plan(eqa=request.user, centre=centre, **data),
+    ):
+        messages.success(request, "Visit planned. Take the suggested sample or build your own.")
+        return redirect("visits:sample", visit.pk)
     return render(
         request,
         "visits/visit_form.html",
@@ -284,14 +284,13 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _report_page(request, visit)
     form = ReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.visit_report_save(visit=visit, eqa=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "Draft saved. It stays private to you until you issue it.")
-            return redirect("visits:report_edit", visit.pk)
+    if save_posted_form(
+        request,
+        form,
+        lambda data: services.visit_report_save(visit=visit, eqa=request.user, **data),
+    ):
+        messages.success(request, "Draft saved. It stays private to you until you issue it.")
+        return redirect("visits:report_edit", visit.pk)
     return _report_page(request, visit, form=form)
 
 
@@ -300,14 +299,13 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def report_action_add(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access.get_visit_for(request.user, pk, write=True)
     form = ActionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.visit_action_add(visit=visit, eqa=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, "Action added to the draft.")
-            return redirect("visits:report_edit", visit.pk)
+    if save_posted_form(
+        request,
+        form,
+        lambda data: services.visit_action_add(visit=visit, eqa=request.user, **data),
+    ):
+        messages.success(request, "Action added to the draft.")
+        return redirect("visits:report_edit", visit.pk)
     return _report_page(request, visit, action_form=form)
 
 

@@ -14,7 +14,6 @@ from portal.staff.models import (
     StandardisationAction,
     StandardisationActivity,
 )
-from portal.staff.views import csv_cell
 from tests.factories import EnrolmentFactory, StandardFactory, UserFactory
 from tests.staff.helpers import png_upload, qualification
 
@@ -80,15 +79,6 @@ def test_a_colleague_is_not_another_assessors_reader(people) -> None:
     # A learner is not a member of staff: no competence page.
     iqa = people.client_for(people.iqa)
     assert iqa.get(reverse("staff:person", args=[people.learner.pk])).status_code == 404
-
-
-def test_csv_cells_starting_a_formula_are_escaped() -> None:
-    assert csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert csv_cell("+1") == "'+1"
-    assert csv_cell("-1") == "'-1"
-    assert csv_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert csv_cell("Plain") == "Plain"
-    assert csv_cell(None) == ""
 
 
 def test_expiring_csv_escapes_user_text(people) -> None:
