@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.errors import error_text, form_error
-from assessments.models import Enrolment, RecordEntry
+from assessments.models import Enrolment, IqaSample, RecordEntry
 from assessments.services import enrolment_is_locked, learner_units, open_sign_off
 from evidence.models import EvidenceItem, Mapping
 from evidence.selectors import awaiting_review_for, criteria_by_group, item_files, item_mappings
@@ -31,6 +31,7 @@ from review import access, services
 from review import sign_off as sign_off_services
 from review.plans import plan_current
 from review.selectors import (
+    Grid,
     enrolment_grid,
     equivalent_targets,
     grid_row,
@@ -272,22 +273,81 @@ def review_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("review:review", pk=item.pk)
 
 
-def _cell_context(
-    enrolment: Enrolment, item: EvidenceItem, criterion: Criterion, can_map: bool
+def _grid_summary(
+    request: HttpRequest,
+    enrolment: Enrolment,
+    data: Grid,
+    referrals: dict[int | None, list[IqaSample]],
 ) -> dict[str, Any]:
-    row = grid_row(enrolment, criterion)
-    cell = row.cells.get(item.pk)
-    equivalents = equivalent_targets(item, criterion) if cell and cell.confirmed and can_map else []
+    """The grid's summary (criteria met, criteria without evidence) and its next step (sign
+    off, judge the backed criteria, or what is missing), all from ``enrolment_grid``, whose
+    rows take their status from ``review.status``. The page renders it, and every htmx
+    response that changes a mapping or a judgement sends it again out of band
+    (``review/_grid_oob.html``): one reading, so the top of the grid never contradicts it."""
+    sign_off = open_sign_off(enrolment)
+    can_map = (
+        enrolment.assessor_id == request.user.pk
+        and sign_off is None
+        and enrolment.status == Enrolment.Status.ACTIVE
+    )
+    for group, rows in data.groups:
+        group.backed_count = sum(row.status == CriterionStatus.BACKED for row in rows)
     return {
         "enrolment": enrolment,
-        "item": item,
-        "criterion": criterion,
-        "oob_row": row,
-        "cell": cell,
+        "grid": data,
+        "counts": data.counts(),
+        "sign_off": sign_off,
         "can_map": can_map,
-        "cell_url": _cell_url(enrolment),
-        "equivalents": equivalents,
+        "can_sign_off": can_map
+        and not data.unmet
+        and bool(data.rows)
+        and not any(key for key in referrals),
+        "backed_count": sum(group.backed_count for group, _rows in data.groups),
+        "sign_off_declaration": sign_off_services.sign_off_declaration(enrolment, request.user),
     }
+
+
+def _grid_update(
+    request: HttpRequest,
+    enrolment: Enrolment,
+    criterion: Criterion,
+    *,
+    announcement: str,
+    note: str = "",
+    item: EvidenceItem | None = None,
+) -> HttpResponse:
+    """The htmx answer to a change in the grid, read after it: the clicked cell (``item``
+    given) or, after a judgement, nothing in place; out of band the criterion's status and
+    mapped-evidence cells, the summary, the next step and the group's link. A constant
+    number of queries, however large the unit."""
+    data = enrolment_grid(enrolment)
+    referrals = iqa_referrals(enrolment)
+    context = _grid_summary(request, enrolment, data, referrals)
+    row = next(row for row in data.rows if row.criterion.pk == criterion.pk)
+    row.iqa_referrals = referrals.get(criterion.pk, [])
+    context |= {
+        "oob_row": row,
+        "oob_group": next(group for group, _rows in data.groups if group.pk == criterion.group_id),
+        "note": note,
+    }
+    if item is None:
+        template = "review/grid_row_update.html"
+        context |= {"row": row, "focus_after": True}
+    else:
+        template = "review/grid_cell.html"
+        cell = row.cells.get(item.pk)
+        context |= {
+            "item": item,
+            "criterion": row.criterion,
+            "cell": cell,
+            "cell_url": _cell_url(enrolment),
+            "equivalents": equivalent_targets(item, criterion)
+            if cell and cell.confirmed and context["can_map"]
+            else [],
+        }
+    response = render(request, template, context)
+    response["HX-Trigger"] = json.dumps({"announce": announcement})
+    return response
 
 
 def _cell_url(enrolment: Enrolment) -> str:
@@ -303,17 +363,15 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
     unit's state in words and only the actions its services will accept."""
     enrolment = access.enrolment_for_reading(request.user, pk)
     data = enrolment_grid(enrolment)
-    sign_off = open_sign_off(enrolment)
+    referrals = iqa_referrals(enrolment)
+    summary = _grid_summary(request, enrolment, data, referrals)
+    sign_off = summary["sign_off"]
     is_assessor = enrolment.assessor_id == request.user.pk
     is_learner = enrolment.learner_id == request.user.pk
-    can_map = is_assessor and sign_off is None and enrolment.status == Enrolment.Status.ACTIVE
     columns = Paginator(data.items, GRID_COLUMNS).get_page(request.GET.get("items"))
-    referrals = iqa_referrals(enrolment)
     for row in data.rows:
         row.columns = [(item, row.cells.get(item.pk)) for item in columns]
         row.iqa_referrals = referrals.get(row.criterion.pk, [])
-    for group, rows in data.groups:
-        group.backed_count = sum(row.status == CriterionStatus.BACKED for row in rows)
     feedback = item_feedback(enrolment)
     shown = {item.pk for item in data.items}
     referred = [
@@ -324,20 +382,11 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "review/grid.html",
-        {
-            "enrolment": enrolment,
-            "grid": data,
-            "counts": data.counts(),
+        summary
+        | {
             "columns": columns,
             "show_columns": not is_learner,
-            "can_map": can_map,
             "cell_url": _cell_url(enrolment),
-            "can_sign_off": can_map
-            and not data.unmet
-            and bool(data.rows)
-            and not any(key for key in referrals),
-            "backed_count": sum(group.backed_count for group, _rows in data.groups),
-            "sign_off_declaration": sign_off_services.sign_off_declaration(enrolment, request.user),
             "is_learner": is_learner,
             "is_assessor": is_assessor,
             "can_countersign": is_learner
@@ -346,7 +395,6 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reopen": sign_off is not None
             and request.user.is_centre_admin
             and request.user.centre_id == enrolment.centre_id,
-            "sign_off": sign_off,
             "plan": plan_current(enrolment),
             "state": state_of(enrolment),
             "unit_referrals": referrals.get(None, []),
@@ -404,14 +452,9 @@ def grid_toggle(request: HttpRequest, pk: int, item_pk: int, criterion_pk: int) 
         )
     if not request.headers.get("HX-Request"):
         return redirect(f"{reverse('review:grid', args=[enrolment.pk])}#row-{criterion.pk}")
-    response = render(
-        request,
-        "review/grid_cell.html",
-        _cell_context(enrolment, item, criterion, can_map=not enrolment_is_locked(enrolment))
-        | {"note": note},
+    return _grid_update(
+        request, enrolment, criterion, announcement=announcement, note=note, item=item
     )
-    response["HX-Trigger"] = json.dumps({"announce": announcement})
-    return response
 
 
 @login_required
@@ -444,13 +487,7 @@ def map_equivalents(request: HttpRequest, pk: int, item_pk: int, criterion_pk: i
     if not request.headers.get("HX-Request"):
         messages.info(request, text)
         return redirect(f"{reverse('review:grid', args=[enrolment.pk])}#row-{criterion.pk}")
-    response = render(
-        request,
-        "review/grid_cell.html",
-        _cell_context(enrolment, item, criterion, can_map=True) | {"note": text},
-    )
-    response["HX-Trigger"] = json.dumps({"announce": text})
-    return response
+    return _grid_update(request, enrolment, criterion, announcement=text, note=text, item=item)
 
 
 @login_required
@@ -478,20 +515,7 @@ def judge_met(request: HttpRequest, pk: int, criterion_pk: int) -> HttpResponse:
     if not request.headers.get("HX-Request"):
         (messages.error if note else messages.success)(request, announcement)
         return redirect(f"{reverse('review:grid', args=[enrolment.pk])}#row-{criterion.pk}")
-    response = render(
-        request,
-        "review/grid_row_state.html",
-        {
-            "row": grid_row(enrolment, criterion),
-            "enrolment": enrolment,
-            "can_map": True,
-            "oob": True,
-            "note": note,
-            "focus_after": True,
-        },
-    )
-    response["HX-Trigger"] = json.dumps({"announce": announcement})
-    return response
+    return _grid_update(request, enrolment, criterion, announcement=announcement, note=note)
 
 
 @login_required

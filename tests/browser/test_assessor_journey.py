@@ -46,12 +46,16 @@ def test_assessor_reviews_maps_accepts_and_signs_off(
     )
     p1_status = page.locator(f"#status-{criteria[0].pk}")
     expect(p1_status).to_contain_text("Evidence under review")
+    # The summary above the grid follows each click (sent out of band with the cell).
+    summary = page.locator("#grid-summary")
+    expect(summary).to_contain_text("Criteria with no evidence yet: 2 (P2, K1)")
     page.get_by_label("Method for new mappings").select_option(label="Observation")
-    for criterion in criteria[1:]:
+    for criterion, missing in zip(criteria[1:], ["1 (K1)", "0"], strict=True):
         page.get_by_role("button", name=f"Map E1 to {criterion.reference}").click()
         expect(
             page.get_by_role("button", name=re.compile(f"^Unmap E1 from {criterion.reference}"))
         ).to_be_visible()
+        expect(summary).to_contain_text(f"Criteria with no evidence yet: {missing}")
     axe_check(page)
     screenshot(page, "assessor-grid")
 
@@ -63,13 +67,23 @@ def test_assessor_reviews_maps_accepts_and_signs_off(
     expect(page.get_by_role("heading", name="Mapping grid")).to_be_visible()  # back on the grid
     axe_check(page)
 
-    for criterion in criteria:
+    for criterion in criteria[:2]:
         page.get_by_role("link", name=f"Judge {criterion.reference}").click()
         axe_check(page) if criterion is criteria[0] else None
         page.get_by_label("Met", exact=True).check()
         page.get_by_role("button", name="Record judgement").click()
         expect(page.locator("#messages")).to_contain_text(f"Judgement on {criterion.reference}")
 
+    # The last one in one click: the summary counts it and the sign-off form appears,
+    # without reloading the page.
+    expect(summary).to_contain_text("Knowledge items met: 0 of 1")
+    expect(page.get_by_role("link", name="Judge all 1 backed criterion met")).to_be_visible()
+    page.get_by_role("button", name="Judge K1 met").click()
+    expect(page.locator("#grid-announce")).to_have_text("K1 judged met.")
+    expect(summary).to_contain_text("Knowledge items met: 1 of 1")
+    expect(page.get_by_role("heading", name="Sign off this unit")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Judge all"))).to_have_count(0)
+    screenshot(page, "assessor-grid-ready-to-sign-off")
     axe_check(page)  # the grid, with the sign-off form now that the unit is complete
     page.get_by_label("Your password").fill("wrong")
     page.get_by_role("button", name="Sign off the unit").click()
