@@ -8,7 +8,10 @@ Where the events come from:
   commit order: nothing committed can sit behind the cursor. Evidence accepted or referred
   back and a unit signed off (waiting for the countersignature) go to the learner; an IQA
   referral to the assessor whose decision it was (and the learner's current assessor, if
-  someone else); a reopen request to the centre's admins;
+  someone else); a reopen request to the centre's admins; an assessor's record (observation,
+  discussion, questioning) to the learner, who must acknowledge it (not a prior-learning item,
+  which the assessor accepts at once); an IQA action raised or sent back to the assessor who
+  owns it (``QaAction.assessor``), answered to the IQA who raised it, closed to the assessor;
 * evidence submissions (``EvidenceItem.submitted_at``), which the learner makes without a
   record entry, read past ``SubmissionCursor`` with a window of ``SUBMISSION_OVERLAP`` before
   it (a submission's time is taken before its transaction commits); ``Notification.event_key``
@@ -28,7 +31,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from assessments.models import RecordEntry
 from assessments.record import describe_entry
@@ -36,6 +39,7 @@ from evidence.models import EvidenceItem
 from portal.accounts.models import User
 from portal.centres.models import Centre
 from portal.notifications.models import Notification, RecordCursor, SubmissionCursor
+from quality.models import QaAction
 
 Action = RecordEntry.Action
 Kind = Notification.Kind
@@ -48,7 +52,19 @@ RECORD_ACTIONS = (
     Action.SIGNED_OFF,
     Action.IQA_REFERRED,
     Action.REOPEN_REQUESTED,
+    Action.EVIDENCE_RECORDED,
+    Action.EVIDENCE_ACKNOWLEDGED,  # tells no one: an acknowledged record is no longer waiting
+    Action.QA_ACTION_RAISED,
+    Action.QA_ACTION_ANSWERED,
+    Action.QA_ACTION_RETURNED,
+    Action.QA_ACTION_CLOSED,
 )
+QA_ACTION_KINDS = {
+    Action.QA_ACTION_RAISED: Kind.QA_ACTION_RAISED,
+    Action.QA_ACTION_ANSWERED: Kind.QA_ACTION_ANSWERED,
+    Action.QA_ACTION_RETURNED: Kind.QA_ACTION_RETURNED,
+    Action.QA_ACTION_CLOSED: Kind.QA_ACTION_CLOSED,
+}
 
 
 def notifications_collect(*, now: datetime.datetime | None = None) -> int:
@@ -86,11 +102,14 @@ def _collect_record(centre_id: int, head: int) -> int:
         .order_by("sequence")
     )
     sampled = _sampled_actors(centre_id, entries)
-    people = _people(centre_id, entries, sampled)
+    actions = _qa_actions(entries)
+    acknowledged = _acknowledged_items(entries)
+    people = _people(centre_id, entries, sampled, actions)
     admins = [u for u in people.values() if u.is_centre_admin]
     rows: list[Notification] = []
     for entry in entries:
-        for user, kind, link in _record_recipients(entry, people, admins, sampled):
+        recipients = _record_recipients(entry, people, admins, sampled, actions, acknowledged)
+        for user, kind, link in recipients:
             if user.pk == entry.actor_id:
                 continue
             rows.append(
@@ -99,7 +118,7 @@ def _collect_record(centre_id: int, head: int) -> int:
                     centre_id=centre_id,
                     enrolment_id=entry.enrolment_id,
                     kind=kind,
-                    text=_record_text(entry, kind),
+                    text=_record_text(entry, kind, actions),
                     link=link,
                     occurred_at=entry.recorded_at,
                     event_key=f"record:{entry.pk}",
@@ -129,9 +148,51 @@ def _sampled_actors(centre_id: int, entries: list[RecordEntry]) -> dict[int, int
     return {pk: actors[s] for pk, s in wanted.items() if s in actors}
 
 
-def _people(centre_id: int, entries: list[RecordEntry], sampled: dict[int, int]) -> dict:
+def _payload(entry: RecordEntry) -> dict:
+    return entry.payload if isinstance(entry.payload, dict) else {}
+
+
+def _qa_actions(entries: list[RecordEntry]) -> dict[int, QaAction]:
+    """The IQA actions the entries are about, by id: one query for them all (none without)."""
+    ids = {_payload(entry).get("qa_action") for entry in entries if entry.action in QA_ACTION_KINDS}
+    ids = {pk for pk in ids if isinstance(pk, int)}
+    if not ids:
+        return {}
+    rows = QaAction.objects.filter(pk__in=ids).only(
+        "pk", "sample_id", "assessor_id", "raised_by_id", "text", "due_on"
+    )
+    return {action.pk: action for action in rows}
+
+
+def _acknowledged_items(entries: list[RecordEntry]) -> set[int]:
+    """Items whose acknowledgement is among the entries read: no longer waiting for it."""
+    return {
+        _payload(entry).get("item")
+        for entry in entries
+        if entry.action == Action.EVIDENCE_ACKNOWLEDGED
+    } - {None}
+
+
+def _awaits_acknowledgement(payload: dict) -> bool:
+    """Whether a recorded item was put forward for the learner's acknowledgement. A
+    prior-learning item (``portal.transfer.recognition``) is put up for the assessor's own
+    acceptance instead, and accepted at once: the learner has nothing to do."""
+    status = payload.get("status")
+    if status is not None:
+        return status == EvidenceItem.Status.AWAITING_ACK
+    return payload.get("kind") != EvidenceItem.Type.PRIOR_LEARNING
+
+
+def _people(
+    centre_id: int,
+    entries: list[RecordEntry],
+    sampled: dict[int, int],
+    actions: dict[int, QaAction],
+) -> dict:
     """The centre's active people the entries may concern, by id: one query."""
     ids: set[int] = set(sampled.values())
+    for action in actions.values():
+        ids.update((action.assessor_id, action.raised_by_id))
     for entry in entries:
         ids.add(entry.enrolment.learner_id)
         if entry.enrolment.assessor_id:
@@ -143,10 +204,15 @@ def _people(centre_id: int, entries: list[RecordEntry], sampled: dict[int, int])
 
 
 def _record_recipients(
-    entry: RecordEntry, people: dict[int, User], admins: list[User], sampled: dict[int, int]
+    entry: RecordEntry,
+    people: dict[int, User],
+    admins: list[User],
+    sampled: dict[int, int],
+    actions: dict[int, QaAction],
+    acknowledged: set[int],
 ) -> Iterable[tuple[User, str, str]]:
     enrolment = entry.enrolment
-    payload = entry.payload if isinstance(entry.payload, dict) else {}
+    payload = _payload(entry)
     learner = people.get(enrolment.learner_id)
     learner = learner if learner is not None and learner.is_learner else None
     if entry.action in (Action.EVIDENCE_ACCEPTED, Action.EVIDENCE_REFERRED) and learner:
@@ -176,9 +242,26 @@ def _record_recipients(
         link = reverse("review:reopen", args=[enrolment.pk])
         for admin in admins:
             yield admin, Kind.REOPEN_REQUESTED, link
+    elif entry.action == Action.EVIDENCE_RECORDED and learner:
+        item = payload.get("item")
+        if isinstance(item, int) and item not in acknowledged and _awaits_acknowledgement(payload):
+            yield learner, Kind.ACKNOWLEDGEMENT_NEEDED, reverse("evidence:acknowledge", args=[item])
+    elif entry.action in QA_ACTION_KINDS:
+        action = actions.get(payload.get("qa_action"))
+        if action is None:
+            return
+        link = reverse("quality:sample", args=[action.sample_id]) + f"#action-{action.pk}"
+        if entry.action == Action.QA_ACTION_ANSWERED:
+            iqa = people.get(action.raised_by_id)
+            if iqa is not None and iqa.is_iqa:
+                yield iqa, Kind.QA_ACTION_ANSWERED, link
+        else:
+            assessor = people.get(action.assessor_id)
+            if assessor is not None and assessor.is_assessor:
+                yield assessor, QA_ACTION_KINDS[entry.action], link
 
 
-def _record_text(entry: RecordEntry, kind: str) -> str:
+def _record_text(entry: RecordEntry, kind: str, actions: dict[int, QaAction]) -> str:
     enrolment = entry.enrolment
     standard = enrolment.standard.display_name
     if kind == Kind.COUNTERSIGN_NEEDED:
@@ -188,9 +271,39 @@ def _record_text(entry: RecordEntry, kind: str) -> str:
         )
     elif kind in (Kind.EVIDENCE_ACCEPTED, Kind.EVIDENCE_REFERRED):
         text = f"{describe_entry(entry)} ({standard})"
+    elif kind == Kind.ACKNOWLEDGEMENT_NEEDED:
+        text = (
+            f"{describe_entry(entry)} for your unit {standard}: "
+            "read it and acknowledge it with your name."
+        )
+    elif kind in QA_ACTION_KINDS.values():
+        action = actions[_payload(entry)["qa_action"]]
+        words = _qa_action_words(entry, kind, action)
+        text = f"{words} ({enrolment.learner.display_name}, {standard})"
     else:
         text = f"{describe_entry(entry)} ({enrolment.learner.display_name}, {standard})"
     return _fit(text)
+
+
+def _qa_action_words(entry: RecordEntry, kind: str, action: QaAction) -> str:
+    """An IQA action's step in words to the person who takes the next one, with its due date
+    where the assessor owes an answer."""
+    payload = _payload(entry)
+    who = (entry.actor_name or "").strip() or "Someone"
+    due = dateformat.format(action.due_on, "j M Y")
+    asked = f"“{action.text}”"
+    if kind == Kind.QA_ACTION_RAISED:
+        return f"{who} raised an action for you to answer by {due}: {asked}"
+    if kind == Kind.QA_ACTION_RETURNED:
+        note = str(payload.get("note") or "").strip()
+        return f"{who} sent the action {asked} back to you, to answer again by {due}" + (
+            f": “{note}”" if note else ""
+        )
+    if kind == Kind.QA_ACTION_ANSWERED:
+        response = str(payload.get("response") or "").strip()
+        return f"{who} answered your action {asked}" + (f": “{response}”" if response else "")
+    note = str(payload.get("note") or "").strip()
+    return f"{who} closed the action {asked}" + (f": “{note}”" if note else "")
 
 
 def _fit(text: str) -> str:

@@ -3,10 +3,10 @@ concern them.
 
 They are derived, after the fact, from two things the lower layers already keep: the
 append-only decision record (``assessments.RecordEntry``: acceptances, referrals, sign-offs,
-IQA referrals, reopen requests) and evidence items' submission times (``EvidenceItem.
-submitted_at``). ``portal.notifications.feed`` reads what is new since its cursors and fans
-each event out to the people it concerns; no service or signal below the portal knows about
-notifications. See docs/notifications.md.
+IQA referrals, reopen requests, assessors' records, IQA actions) and evidence items'
+submission times (``EvidenceItem.submitted_at``). ``portal.notifications.feed`` reads what is
+new since its cursors and fans each event out to the people it concerns; no service or
+signal below the portal knows about notifications. See docs/notifications.md.
 """
 
 from __future__ import annotations
@@ -27,6 +27,14 @@ class Notification(models.Model):
         EVIDENCE_SUBMITTED = "evidence_submitted", "Evidence submitted"
         IQA_REFERRED = "iqa_referred", "Decision referred back by the IQA"
         REOPEN_REQUESTED = "reopen_requested", "Reopening requested"
+        ACKNOWLEDGEMENT_NEEDED = (
+            "acknowledgement_needed",
+            "Assessor's record waiting for your acknowledgement",
+        )
+        QA_ACTION_RAISED = "qa_action_raised", "IQA action for you to answer"
+        QA_ACTION_RETURNED = "qa_action_returned", "IQA action sent back to you"
+        QA_ACTION_ANSWERED = "qa_action_answered", "Your IQA action answered"
+        QA_ACTION_CLOSED = "qa_action_closed", "IQA action closed"
 
     class Email(models.TextChoices):
         PENDING = "pending", "Waiting to be emailed"
