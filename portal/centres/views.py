@@ -21,6 +21,7 @@ from portal.centres.access import get_person_for_admin, people_of, require_centr
 from portal.centres.failed_tasks import LIMIT as FAILED_TASKS_LIMIT
 from portal.centres.failed_tasks import failed_tasks as failed_tasks_of
 from portal.centres.forms import CentreSecurityForm, EnrolmentForm, PeopleFilterForm, PersonForm
+from portal.transfer import signing
 from review.status import with_state
 
 PAGE_SIZE = 25
@@ -144,6 +145,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "page": page,
+            "packages": person.is_learner and signing.is_configured(),
             "breadcrumbs": _crumbs(
                 ("People", reverse("centres:people")), (person.display_name, None)
             ),

@@ -22,6 +22,25 @@ COHORT_SCOPES = [
 ]
 
 
+class LearnerExportForm(forms.Form):
+    """What to make of one learner's portfolio: the PDF (the default when nothing is posted)
+    or the signed portable package another centre imports."""
+
+    KINDS = {"pdf": PortfolioExport.Scope.LEARNER, "package": PortfolioExport.Scope.PACKAGE}
+
+    kind = forms.ChoiceField(
+        choices=[("pdf", "Portfolio (PDF)"), ("package", "Portable package (to move centre)")],
+        required=False,
+        error_messages={
+            "invalid_choice": "Unknown kind of export: ask for pdf (the portfolio PDF) or "
+            "package (the portable package for another centre)."
+        },
+    )
+
+    def clean_kind(self) -> str:
+        return self.KINDS[self.cleaned_data["kind"] or "pdf"]
+
+
 class CohortForm(forms.Form):
     scope = forms.ChoiceField(choices=COHORT_SCOPES, widget=forms.RadioSelect, label="Export")
     assessor = forms.ModelChoiceField(queryset=User.objects.none(), required=False)

@@ -38,6 +38,7 @@ class PortfolioExport(models.Model):
         SELECTION = "selection", "Selected learners"
         STANDARD = "standard", "All learners on a standard"
         COMPLETED = "completed", "All learners who completed"
+        PACKAGE = "package", "Portable package (moving centre)"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -108,6 +109,11 @@ class PortfolioExport(models.Model):
     @property
     def is_zip(self) -> bool:
         return self.scope != self.Scope.LEARNER
+
+    @property
+    def is_package(self) -> bool:
+        """A learner's signed portable package (``portal.transfer``), for another centre."""
+        return self.scope == self.Scope.PACKAGE
 
 
 class PortfolioDocument(models.Model):

@@ -3,7 +3,8 @@
 An export is rendered by one task per learner (``tasks.render_learner``). Each task stores
 its learner's PDF and a ``PortfolioDocument``, then counts itself done; the task that
 completes the count assembles the result (the PDF itself for one learner, a ZIP for a
-cohort). Re-running a learner's task is harmless: a learner already rendered is skipped.
+cohort, or a learner's signed portable package with that PDF in it). Re-running a learner's
+task is harmless: a learner already rendered is skipped.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import logging
 import tempfile
 import zipfile
 from pathlib import PurePosixPath
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +38,12 @@ EXPORT_FOLDER = "portfolio-exports"
 Status = PortfolioExport.Status
 
 
+PACKAGES_NOT_SET_UP = (
+    "Portable packages are not set up on this portal yet: the key that signs them "
+    "(TRANSFER_SIGNING_KEY_FILE) is missing. Please tell your centre's administrator."
+)
+
+
 def export_request(
     *,
     requested_by: User | None,
@@ -48,6 +56,11 @@ def export_request(
         raise ValidationError("There are no learners to export.")
     if any(learner.centre_id != centre.pk for learner in learners):
         raise ValidationError("Every learner must belong to the export's centre.")
+    if scope == PortfolioExport.Scope.PACKAGE:
+        from portal.transfer import signing
+
+        if not signing.is_configured():
+            raise ValidationError(PACKAGES_NOT_SET_UP)
     with transaction.atomic():
         export = PortfolioExport(
             requested_by=requested_by,
@@ -107,7 +120,7 @@ def export_render_learner(*, export_id: int, learner_id: int) -> PortfolioDocume
 
 def _render_document(export: PortfolioExport, learner: User) -> PortfolioDocument:
     document = PortfolioDocument(export=export, learner=learner)
-    if export.scope == PortfolioExport.Scope.LEARNER:
+    if export.scope in (PortfolioExport.Scope.LEARNER, PortfolioExport.Scope.PACKAGE):
         # One learner, one PDF: the page and the PDF show the same verification code.
         document.verification_code = export.verification_code
     rendered = render_portfolio(
@@ -148,6 +161,8 @@ def export_finish(*, export: PortfolioExport) -> PortfolioExport:
         export.result_name = _pdf_name(document.learner, now)
         export.size = document.size
         export.sha256 = document.sha256
+    elif export.scope == PortfolioExport.Scope.PACKAGE and len(documents) == 1:
+        _write_package(export, documents[0], now)
     else:
         _write_zip(export, documents, now)
     export.status = Status.DONE
@@ -167,6 +182,45 @@ def _schedule_prune(when: datetime.datetime) -> None:
 
     if prune_exports.get_backend().supports_defer:
         prune_exports.using(run_after=when).enqueue()
+
+
+def _write_package(
+    export: PortfolioExport, document: PortfolioDocument, now: datetime.datetime
+) -> None:
+    """The learner's signed portable package (``portal.transfer``), its portfolio.pdf being
+    the document just rendered, not a second rendering."""
+    from portal.transfer.services import PackagePdf, package_write  # transfer imports us
+
+    with document.file.open("rb") as handle:
+        pdf = PackagePdf(
+            data=handle.read(),
+            sha256=document.sha256,
+            verification_code=document.verification_code,
+            exported_at=export.created_at,
+        )
+    with tempfile.TemporaryFile() as spool:
+        package_write(
+            learner=document.learner,
+            centre=export.centre,
+            requested_by=export.requested_by,
+            out=spool,
+            pdf=pdf,
+        )
+        name = f"portfolio-package-{document.learner.username}-{now:%Y-%m-%d}.zip"
+        _save_result(export, spool, get_valid_filename(name))
+
+
+def _save_result(export: PortfolioExport, spool: IO[bytes], result_name: str) -> None:
+    """Hash the finished ZIP in ``spool`` and store it as the export's download."""
+    spool.seek(0)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: spool.read(1024 * 1024), b""):
+        digest.update(chunk)
+    export.size = spool.tell()
+    export.sha256 = digest.hexdigest()
+    spool.seek(0)
+    export.result_name = result_name
+    export.result.save(f"{EXPORT_FOLDER}/{export.pk}/{result_name}", File(spool), save=False)
 
 
 def _write_zip(
@@ -228,18 +282,10 @@ def _write_zip(
                 "".join(f"{e['sha256']}  {e['path']}\n" for e in entries),
                 compress_type=zipfile.ZIP_DEFLATED,
             )
-        spool.seek(0)
-        digest = hashlib.sha256()
-        for chunk in iter(lambda: spool.read(1024 * 1024), b""):
-            digest.update(chunk)
-        export.size = spool.tell()
-        export.sha256 = digest.hexdigest()
-        spool.seek(0)
-        export.result_name = get_valid_filename(
-            f"portfolios-{export.verification_code}-{now:%Y-%m-%d}.zip"
-        )
-        export.result.save(
-            f"{EXPORT_FOLDER}/{export.pk}/{export.result_name}", File(spool), save=False
+        _save_result(
+            export,
+            spool,
+            get_valid_filename(f"portfolios-{export.verification_code}-{now:%Y-%m-%d}.zip"),
         )
 
 

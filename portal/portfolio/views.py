@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,10 +22,11 @@ from portal.portfolio.access import (
     may_read_portfolio_of,
     require_cohort_exporter,
 )
-from portal.portfolio.forms import CohortForm, VerifyForm
+from portal.portfolio.forms import CohortForm, LearnerExportForm, VerifyForm
 from portal.portfolio.models import PortfolioDocument, PortfolioExport
 from portal.portfolio.selectors import exports_visible_to
 from portal.portfolio.verify import verify_code, verify_pdf
+from portal.transfer import signing
 
 PAGE_SIZE = 25
 
@@ -46,6 +47,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "learners": learners,
+            "packages": signing.is_configured(),
             "breadcrumbs": [("Portfolio exports", None)],
         },
     )
@@ -55,13 +57,25 @@ def export_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def export_learner(request: HttpRequest, pk: int) -> HttpResponse:
     centre, learner = get_learner_for_export(request.user, pk)
-    export = services.export_request(
-        requested_by=request.user,
-        centre=centre,
-        scope=PortfolioExport.Scope.LEARNER,
-        scope_label=f"Portfolio of {learner.display_name}",
-        learners=[learner],
-    )
+    form = LearnerExportForm(request.POST)
+    if not form.is_valid():  # only a hand-made request: the pages post pdf or package
+        return HttpResponseBadRequest(
+            " ".join(form.errors["kind"]), content_type="text/plain; charset=utf-8"
+        )
+    scope = form.cleaned_data["kind"]
+    label = "Portable package of" if scope == PortfolioExport.Scope.PACKAGE else "Portfolio of"
+    try:
+        export = services.export_request(
+            requested_by=request.user,
+            centre=centre,
+            scope=scope,
+            scope_label=f"{label} {learner.display_name}",
+            learners=[learner],
+        )
+    except ValidationError as error:  # the pages offer a package only when it can be made
+        return HttpResponseBadRequest(
+            " ".join(error.messages), content_type="text/plain; charset=utf-8"
+        )
     return redirect("portfolio:export_detail", pk=export.pk)
 
 
@@ -98,8 +112,21 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "portfolio/export_detail.html",
-        {"export": export, "breadcrumbs": _crumbs((export.scope_label, None))},
+        {
+            "export": export,
+            "key_id": _signing_key_id() if export.is_package else "",
+            "key_url": request.build_absolute_uri(reverse("transfer:public_key")),
+            "breadcrumbs": _crumbs((export.scope_label, None)),
+        },
     )
+
+
+def _signing_key_id() -> str:
+    """The id of the key that signs this installation's packages ("" if none is set up)."""
+    try:
+        return signing.public_key_document()["key_id"]
+    except ImproperlyConfigured:
+        return ""
 
 
 @login_required

@@ -10,6 +10,7 @@ covers the whole package.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import zipfile
 from dataclasses import dataclass
@@ -46,22 +47,53 @@ class BuiltPackage:
     size: int
 
 
+@dataclass(frozen=True)
+class PackagePdf:
+    """A portfolio PDF already rendered for this package (a portfolio export's document), so
+    that it is not rendered twice: its bytes, their SHA-256, the code printed in it and the
+    export time it shows."""
+
+    data: bytes
+    sha256: str
+    verification_code: str
+    exported_at: datetime.datetime
+
+
 def package_write(
-    *, learner: User, centre: Centre, requested_by: User | None, out: IO[bytes]
+    *,
+    learner: User,
+    centre: Centre,
+    requested_by: User | None,
+    out: IO[bytes],
+    pdf: PackagePdf | None = None,
 ) -> BuiltPackage:
-    """Write the learner's signed package to ``out`` (a binary file open for writing)."""
+    """Write the learner's signed package to ``out`` (a binary file open for writing).
+
+    Without ``pdf`` the portfolio PDF is rendered here (the command); with it, that PDF is
+    the package's ``portfolio.pdf`` and the manifest carries its code and export time."""
     if learner.centre_id != centre.pk:
         raise ValidationError("The learner does not belong to this centre.")
-    exported_at = timezone.now()
-    code = new_verification_code()
-    rendered = render_portfolio(
-        learner,
-        centre,
-        requested_by=requested_by,
-        code=code,
-        export_code=code,
-        exported_at=exported_at,
-    )
+    if pdf is None:
+        exported_at = timezone.now()
+        code = new_verification_code()
+        rendered = render_portfolio(
+            learner,
+            centre,
+            requested_by=requested_by,
+            code=code,
+            export_code=code,
+            exported_at=exported_at,
+        )
+        pdf = PackagePdf(
+            data=rendered.pdf,
+            sha256=rendered.sha256,
+            verification_code=code,
+            exported_at=exported_at,
+        )
+    elif hashlib.sha256(pdf.data).hexdigest() != pdf.sha256:
+        raise ValidationError(
+            "The portfolio PDF no longer matches its SHA-256; the package was not made."
+        )
     data = portfolio_data(
         learner,
         centre,
@@ -69,12 +101,12 @@ def package_write(
         embed_max_bytes=settings.PORTFOLIO_EMBED_MAX_BYTES,
     )
     head = record_head(centre.pk)
-    manifest = manifest_module.build(data, exported_at=exported_at, head=head)
+    manifest = manifest_module.build(data, exported_at=pdf.exported_at, head=head)
     manifest["pdf"] = {
         "name": PDF,
-        "sha256": rendered.sha256,
-        "size": len(rendered.pdf),
-        "verification_code": code,
+        "sha256": pdf.sha256,
+        "size": len(pdf.data),
+        "verification_code": pdf.verification_code,
     }
     problems = manifest_module.schema_problems(manifest)
     if problems:  # our own output: a bug, not bad input
@@ -85,7 +117,7 @@ def package_write(
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, body)
         archive.writestr(SIGNATURE, manifest_module.dumps(block))
-        archive.writestr(PDF, rendered.pdf, compress_type=zipfile.ZIP_STORED)
+        archive.writestr(PDF, pdf.data, compress_type=zipfile.ZIP_STORED)
         for row in data.files:
             sha = row.file.sha256
             if sha in written or row.disposed:

@@ -1,4 +1,5 @@
-"""A centre admin exports a cohort, watches the progress bar and downloads the ZIP.
+"""A centre admin exports a cohort, watches the progress bar and downloads the ZIP; a learner
+on a phone downloads their portable package (to move centre).
 
 Tests run tasks with the ImmediateBackend, so the export is finished by the time the page
 loads; to watch the bar move, the test then sets the export back to running and lets htmx's
@@ -13,6 +14,7 @@ import zipfile
 import pytest
 
 from portal.portfolio.models import PortfolioExport
+from portal.transfer.verify import package_check
 from tests.factories import EnrolmentFactory
 from tests.portfolio.builders import add_evidence
 
@@ -67,3 +69,36 @@ def test_admin_exports_a_cohort(page, people, login, axe_check, screenshot, tmp_
     page.get_by_role("link", name="Download").wait_for(timeout=6000)
     assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
     axe_check(page)
+
+
+def test_learner_downloads_their_portable_package(
+    phone_page, people, login, axe_check, screenshot, tmp_path, settings
+) -> None:
+    """On a phone, a learner moving centre asks for their package and downloads it."""
+    settings.TRANSFER_SIGNING_KEY_FILE = str(tmp_path / "dev-transfer-signing-key.pem")
+    add_evidence(people.enrolment, items=1, images=1)
+    page = phone_page
+    login(page, people.learner)
+    page.goto("/portfolio/")
+    axe_check(page)
+    screenshot(page, "portfolio-exports-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("button", name="Portable package (to move centre) of Alice Learner").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Portable package of Alice Learner"
+    )
+    assert "/transfer/key/" in page.inner_text("main")
+    link = page.get_by_role("link", name="Download")
+    assert link.inner_text().startswith("Download portfolio-package-alice-")
+    axe_check(page)
+    screenshot(page, "portfolio-package-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    with page.expect_download() as info:
+        link.click()
+    target = tmp_path / "package.zip"
+    info.value.save_as(target)
+    with target.open("rb") as handle:
+        checked = package_check(handle, size=target.stat().st_size)
+    assert checked.manifest["learner"]["username"] == "alice"

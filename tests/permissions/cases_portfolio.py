@@ -69,6 +69,23 @@ CASES = [
         method="post",
         kwargs=lambda p: {"pk": p.learner.pk},
     ),
+    Case(
+        "portfolio:export_learner",
+        EXPORT_ALICE,
+        method="post",
+        kwargs=lambda p: {"pk": p.learner.pk},
+        data=lambda p: {"kind": "package"},
+        label="package",
+    ),
+    Case(
+        "portfolio:export_learner",
+        # Access is checked first: only those who may export Alice learn the kind is wrong.
+        {**EXPORT_ALICE, "learner": 400, "assessor": 400, "admin": 400},
+        method="post",
+        kwargs=lambda p: {"pk": p.learner.pk},
+        data=lambda p: {"kind": "spreadsheet"},
+        label="unknown kind",
+    ),
     Case("portfolio:export_cohort", {"admin": 200, "outsider_admin": 200}),
     Case(
         "portfolio:export_cohort",
