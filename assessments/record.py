@@ -318,6 +318,7 @@ _RECORDED_KINDS = {
     "observation": "observation",
     "discussion": "professional discussion",
     "qa": "questioning",
+    "prior_learning": "recognition of prior learning",
 }
 
 

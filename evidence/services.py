@@ -672,6 +672,12 @@ def _stored_names(files: Iterable[EvidenceFile]) -> list[str]:
     return names
 
 
+def evidence_files_discard(files: Iterable[EvidenceFile]) -> None:
+    """Delete the stored copies (and thumbnails) of files whose rows a failed transaction
+    is rolling back, so nothing is left behind in the storage."""
+    _remove_stored(_stored_names(files))
+
+
 def _remove_stored(names: Iterable[str]) -> None:
     storage = private_storage()
     for name in names:

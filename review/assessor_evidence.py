@@ -34,6 +34,8 @@ METHODS = {
     Type.OBSERVATION: Mapping.Method.OBSERVATION,
     Type.DISCUSSION: Mapping.Method.DISCUSSION,
     Type.QA: Mapping.Method.QUESTIONING,
+    # Made only from a transferred portfolio (``portal.transfer.recognition``), never here.
+    Type.PRIOR_LEARNING: Mapping.Method.PRIOR_LEARNING,
 }
 
 
@@ -68,7 +70,7 @@ def _check(
     work_setting: str,
 ) -> None:
     errors: dict[str, str] = {}
-    if evidence_type not in METHODS:
+    if evidence_type not in METHODS or evidence_type == Type.PRIOR_LEARNING:
         raise WrongStateError("An assessor records observations, discussions or questioning.")
     if occurred_on > timezone.localdate():
         errors["occurred_on"] = "The date cannot be in the future."
@@ -152,7 +154,7 @@ def assessor_evidence_create(
     stored: list[EvidenceFile] = []
     try:
         with transaction.atomic():
-            item = _create(
+            item = assessor_record_create(
                 enrolment=enrolment,
                 assessor=assessor,
                 evidence_type=evidence_type,
@@ -173,14 +175,19 @@ def assessor_evidence_create(
                         item=item, upload=upload.file, original_name=upload.name, size=upload.size
                     )
                 )
-            _finish(item=item, assessor=assessor, criteria=criteria, questions=questions)
+            assessor_record_finish(
+                item=item, assessor=assessor, criteria=criteria, questions=questions
+            )
     except BaseException:
-        evidence_services._remove_stored(evidence_services._stored_names(stored))
+        evidence_services.evidence_files_discard(stored)
         raise
     return item
 
 
-def _create(*, enrolment: Enrolment, assessor: Any, **fields: Any) -> EvidenceItem:
+def assessor_record_create(*, enrolment: Enrolment, assessor: Any, **fields: Any) -> EvidenceItem:
+    """The assessor's record as a draft, numbered with the learner's evidence (E1…En); files
+    are added to it (``evidence_file_add``) before ``assessor_record_finish``. Call inside the
+    caller's transaction, after its checks."""
     sequence = evidence_services._next_sequence(enrolment.learner_id)
     item = EvidenceItem(
         enrolment=enrolment,
@@ -198,16 +205,24 @@ def _create(*, enrolment: Enrolment, assessor: Any, **fields: Any) -> EvidenceIt
     return item
 
 
-def _finish(
+def assessor_record_finish(
     *,
     item: EvidenceItem,
     assessor: Any,
     criteria: Sequence[Criterion],
-    questions: Sequence[Question],
+    questions: Sequence[Question] = (),
+    status: str = EvidenceItem.Status.AWAITING_ACK,
+    record: dict[str, Any] | None = None,
 ) -> None:
+    """Put the record forward with confirmed mappings to ``criteria`` and write its record
+    entries (made, with ``record`` added to that entry's payload; one per mapping). It awaits
+    the learner's acknowledgement, or with ``status`` SUBMITTED it is up for the assessor's
+    acceptance (``review.services.evidence_accept``): a recognition of prior learning."""
     now = timezone.now()
     method = METHODS[item.evidence_type]
-    item.status = EvidenceItem.Status.AWAITING_ACK
+    item.status = status
+    if status == EvidenceItem.Status.SUBMITTED:
+        item.submitted_at = now
     item.full_clean()
     item.save()
     for order, pair in enumerate(questions if item.evidence_type == Type.QA else (), start=1):
@@ -230,6 +245,7 @@ def _finish(
             "kind": item.evidence_type,
             "occurred_on": item.occurred_on.isoformat(),
             "criteria": [c.reference for c in criteria],
+            **(record or {}),
         },
         file_hashes=hashes,
     )

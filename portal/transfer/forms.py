@@ -5,8 +5,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from assessments.models import Enrolment
 from portal.accounts.models import User
 from portal.centres.models import Centre
+from portal.transfer.models import TransferredPortfolio
+from standards.models import Criterion
 
 
 class ImportForm(forms.Form):
@@ -32,3 +35,27 @@ class ImportForm(forms.Form):
                 f"The package is larger than {settings.TRANSFER_MAX_PACKAGE_BYTES} bytes."
             )
         return package
+
+
+class RecognitionForm(forms.Form):
+    """Criteria of one unit to recognise from one transferred portfolio. It only binds the
+    choices; ``prior_learning_recognise`` says what may be recognised, in its own words."""
+
+    transfer = forms.ModelChoiceField(
+        queryset=TransferredPortfolio.objects.none(), widget=forms.HiddenInput
+    )
+    criteria = forms.ModelMultipleChoiceField(
+        queryset=Criterion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    rationale = forms.CharField(required=False, widget=forms.Textarea)
+    key_confirmed = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, enrolment: Enrolment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+        self.fields["transfer"].queryset = TransferredPortfolio.objects.filter(
+            learner_id=enrolment.learner_id, centre_id=enrolment.centre_id
+        )
+        self.fields["criteria"].queryset = Criterion.objects.filter(
+            standard_id=enrolment.standard_id
+        )

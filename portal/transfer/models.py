@@ -79,3 +79,41 @@ class TransferredFile(models.Model):
         if not self._state.adding:
             raise ReadOnlyError("Transferred history cannot be changed.")
         super().save(*args, **kwargs)
+
+
+class Recognition(models.Model):
+    """An assessor's recognition of transferred achievements as prior learning: the
+    evidence item it made (type "prior learning", its mappings the recognised criteria)
+    from which transferred portfolio, for which unit. Written once by
+    ``portal.transfer.recognition.prior_learning_recognise``; never changed."""
+
+    transfer = models.ForeignKey(
+        TransferredPortfolio, on_delete=models.PROTECT, related_name="recognitions"
+    )
+    item = models.OneToOneField(
+        "evidence.EvidenceItem", on_delete=models.PROTECT, related_name="recognition"
+    )
+    enrolment = models.ForeignKey(
+        "assessments.Enrolment", on_delete=models.PROTECT, related_name="recognitions"
+    )
+    recognised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recognised_at = models.DateTimeField()
+    rationale = models.TextField(help_text="Why the earlier decisions are accepted here.")
+    key_confirmed = models.BooleanField(
+        default=False,
+        help_text="The package's key was not trusted here, and the assessor confirmed its key "
+        "id with the sending centre.",
+    )
+
+    class Meta:
+        ordering = ["recognised_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Prior learning {self.item_id} from {self.transfer_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ReadOnlyError("A recognition of prior learning cannot be changed.")
+        super().save(*args, **kwargs)

@@ -8,4 +8,9 @@ urlpatterns = [
     path("key/", views.public_key, name="public_key"),
     path("import/", views.import_package, name="import"),
     path("learners/<int:pk>/", views.history, name="history"),
+    path(
+        "learners/<int:pk>/enrolments/<int:enrolment_pk>/recognise/",
+        views.recognise,
+        name="recognise",
+    ),
 ]

@@ -1,6 +1,7 @@
 """Rows for portable portfolios: the public signing key, importing a package (centre admins
 only; an EQA changes nothing), and a learner's transferred history (whoever may read the
-learner's work at the centre; anyone else 404)."""
+learner's work at the centre; anyone else 404); recognising prior learning on an enrolment
+(its assessor only: the other readers 403, anyone else 404)."""
 
 from tests.permissions.matrix import ROLES, Case
 
@@ -12,6 +13,10 @@ def _learner(people) -> dict:
     return {"pk": people.learner.pk}
 
 
+def _enrolment(people) -> dict:
+    return {"pk": people.learner.pk, "enrolment_pk": people.enrolment.pk}
+
+
 CASES = [
     Case("transfer:public_key", EVERYONE, anonymous=200),
     Case("transfer:public_key", {}, method="post", default=405, anonymous=405),
@@ -20,4 +25,13 @@ CASES = [
     Case("transfer:import", {"admin": 400, "outsider_admin": 400}, method="post"),
     Case("transfer:history", READERS, default=404, kwargs=_learner),
     Case("transfer:history", {}, method="post", default=405, kwargs=_learner),
+    # No transferred portfolio chosen: the history again with the reason (400), nothing made.
+    Case(
+        "transfer:recognise",
+        {"assessor": 400, "learner": 403, "iqa": 403, "admin": 403, "eqa": 403},
+        method="post",
+        default=404,
+        kwargs=_enrolment,
+    ),
+    Case("transfer:recognise", {}, default=405, kwargs=_enrolment),
 ]

@@ -68,9 +68,11 @@ def test_history_query_count_does_not_grow(
 ) -> None:
     url = reverse("transfer:history", kwargs={"pk": people.outsider_learner.pk})
     _post(client, people, build(portfolio.learner))
-    with django_assert_max_num_queries(9):
+    # Alice's package judged criteria of her factory standard too, loaded here but not one of
+    # this learner's: its criteria are looked up among the equivalences (two queries)
+    with django_assert_max_num_queries(12):
         client.get(url)
     _post(client, people, build(portfolio.learner))
     EnrolmentFactory(learner=people.outsider_learner, centre=people.other_centre)
-    with django_assert_max_num_queries(9):  # two packages, two enrolments: the same
+    with django_assert_max_num_queries(12):  # two packages, two enrolments: the same
         client.get(url)
