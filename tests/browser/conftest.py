@@ -92,6 +92,9 @@ def login() -> Callable[..., None]:
 
 def run_axe(page: Page) -> list[dict]:
     """The serious or critical axe-core violations of the page as it is now."""
+    # A click that navigates returns once the new document is committed, before it is parsed:
+    # injecting then finds no <head>. Wait for the page to load first.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(

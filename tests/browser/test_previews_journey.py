@@ -52,7 +52,13 @@ def test_assessor_sees_first_page_previews(
     for name in ("care-plan-review.pdf", "supervision-notes.docx"):
         image = page.get_by_alt_text(f"First page of {name}")
         image.scroll_into_view_if_needed()
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), name
+        # The preview is lazy-loaded: wait for the browser to fetch and decode it, not just
+        # for the element.
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0",
+            arg=image.element_handle(),
+            timeout=30_000,
+        )
     assert page.get_by_text("No preview: The document could not be read").count() == 1
     axe_check(page)
     screenshot(page, "preview-review-page")
