@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -21,6 +22,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -28,6 +30,7 @@ from django.utils import timezone
 from assessments.models import Enrolment, IqaSample, RecordEntry, UnitSignOff
 from evidence.models import EvidenceItem, Mapping
 from quality.models import QaAction, SamplingPlan, UnitSample
+from quality.services import governing_plan
 from review.sampling import SAMPLEABLE_ACTIONS
 from standards.models import Standard
 
@@ -130,9 +133,11 @@ def current_plans(versions: list[SamplingPlan]) -> list[SamplingPlan]:
 
 @dataclass
 class Coverage:
-    """What of an assessor's work the samples have reached, against the plan in force."""
+    """What the samples have reached of the assessor's units one plan governs (the standard's
+    plan, or the overall plan for every standard without one; ``services.governing_plan``)."""
 
     plan: SamplingPlan | None
+    standard_ids: set[int] = field(default_factory=set)
     units: int = 0
     sampled_units: int = 0
     interim: int = 0
@@ -145,6 +150,10 @@ class Coverage:
     locations_missing: list[str] = field(default_factory=list)
 
     @property
+    def for_standard(self) -> bool:
+        return self.plan is not None and self.plan.standard_id is not None
+
+    @property
     def percent(self) -> int:
         return round(100 * self.sampled_units / self.units) if self.units else 0
 
@@ -153,53 +162,101 @@ class Coverage:
         return self.plan is not None and self.percent < self.plan.rate
 
 
-def coverage_of(assessor: Any, plan: SamplingPlan | None) -> Coverage:
-    """Coverage of the assessor's units (not withdrawn) by unit samples: a fixed number of
-    queries whatever the number of units, samples or decisions."""
-    units = Enrolment.objects.filter(assessor=assessor).exclude(status=Enrolment.Status.WITHDRAWN)
+def coverage_by_plan(assessor: Any, current: list[SamplingPlan]) -> list[Coverage]:
+    """Coverage of the assessor's units (not withdrawn) by unit samples, one section per plan
+    in force (``current``, from ``current_plans``): each standard's plan for its units, then
+    the overall plan (or none) for the rest. Each unit is measured against the plan that
+    governs it. Six queries whatever the number of units, samples, decisions or plans: the
+    rows are grouped here."""
+    standard_plans = sorted(
+        (p for p in current if p.standard_id is not None), key=lambda p: p.standard.code
+    )
+    sections = {p.standard_id: Coverage(plan=p) for p in standard_plans}
+    rest = Coverage(plan=governing_plan(current, None))
+
+    def section(standard_id: int) -> Coverage:
+        return sections.get(standard_id, rest)
+
+    units = list(
+        Enrolment.objects.filter(assessor=assessor)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values_list("pk", "standard_id", "standard__code", "learner_id", "learner__full_name")
+    )
     samples = UnitSample.objects.filter(assessor=assessor)
-    sampled_ids = samples.values("enrolment_id")
-    kinds = dict(samples.order_by().values_list("kind").annotate(n=Count("pk")))
-    coverage = Coverage(
-        plan=plan,
-        units=units.count(),
-        sampled_units=units.filter(pk__in=sampled_ids).count(),
-        interim=kinds.get(UnitSample.Kind.INTERIM, 0),
-        summative=kinds.get(UnitSample.Kind.SUMMATIVE, 0),
-    )
-    coverage.standards_missing = list(
-        Standard.objects.filter(Exists(units.filter(standard_id=OuterRef("pk"))))
-        .exclude(Exists(units.filter(standard_id=OuterRef("pk"), pk__in=sampled_ids)))
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
-    missing = units.exclude(learner_id__in=units.filter(pk__in=sampled_ids).values("learner_id"))
-    coverage.learners_missing_count = missing.values("learner_id").distinct().count()
-    coverage.learners_missing = list(
-        missing.order_by("learner__full_name")
-        .values_list("learner__full_name", flat=True)
-        .distinct()[:NAMES_SHOWN]
-    )
-    if plan is None:
-        return coverage
-    items = EvidenceItem.objects.filter(enrolment_id__in=sampled_ids)
-    seen_methods = set(
+    sampled_ids = set(samples.values_list("enrolment_id", flat=True).distinct())
+    for standard_id, kind, n in (
+        samples.order_by().values_list("enrolment__standard_id", "kind").annotate(n=Count("pk"))
+    ):
+        if kind == UnitSample.Kind.INTERIM:
+            section(standard_id).interim += n
+        else:
+            section(standard_id).summative += n
+    codes: dict[tuple[int, int], str] = {}
+    learners: dict[int, dict[int, str]] = {}
+    sampled_standards: set[int] = set()
+    sampled_learners: set[tuple[int, int]] = set()
+    for pk, standard_id, code, learner_id, name in units:
+        part = section(standard_id)
+        key = id(part)
+        part.units += 1
+        part.standard_ids.add(standard_id)
+        codes[(key, standard_id)] = code
+        learners.setdefault(key, {})[learner_id] = name
+        if pk in sampled_ids:
+            part.sampled_units += 1
+            sampled_standards.add(standard_id)
+            sampled_learners.add((key, learner_id))
+    parts = [*sections.values(), rest]
+    for part in parts:
+        key = id(part)
+        part.standards_missing = sorted(
+            code
+            for (owner, standard_id), code in codes.items()
+            if owner == key and standard_id not in sampled_standards
+        )
+        missing = sorted(
+            name
+            for learner_id, name in learners.get(key, {}).items()
+            if (key, learner_id) not in sampled_learners
+        )
+        part.learners_missing_count = len(missing)
+        part.learners_missing = missing[:NAMES_SHOWN]
+
+    items = EvidenceItem.objects.filter(enrolment_id__in=sampled_ids).order_by()
+    methods: dict[int, set[str]] = {}
+    for standard_id, method in (
         Mapping.objects.filter(item__in=items, confirmed=True)
         .order_by()
-        .values_list("method", flat=True)
+        .values_list("item__enrolment__standard_id", "method")
         .distinct()
-    )
-    labels = dict(Mapping.Method.choices)
-    coverage.methods_missing = [labels[m] for m in plan.methods if m not in seen_methods]
-    seen_types = set(items.order_by().values_list("evidence_type", flat=True).distinct())
+    ):
+        methods.setdefault(id(section(standard_id)), set()).add(method)
+    types: dict[int, set[str]] = {}
+    places: dict[int, list[str]] = {}
+    for standard_id, kind, place in items.values_list(
+        "enrolment__standard_id", "evidence_type", "place"
+    ).distinct():
+        types.setdefault(id(section(standard_id)), set()).add(kind)
+        if place:
+            places.setdefault(id(section(standard_id)), []).append(place.casefold())
+    method_labels = dict(Mapping.Method.choices)
     type_labels = dict(EvidenceItem.Type.choices)
-    coverage.types_missing = [type_labels[t] for t in plan.evidence_types if t not in seen_types]
-    coverage.locations_missing = [
-        place
-        for place in plan.locations
-        if not items.filter(place__icontains=place).exists()  # a handful, one query each
-    ]
-    return coverage
+    for part in parts:
+        if part.plan is None:
+            continue
+        key = id(part)
+        part.methods_missing = [
+            method_labels[m] for m in part.plan.methods if m not in methods.get(key, set())
+        ]
+        part.types_missing = [
+            type_labels[t] for t in part.plan.evidence_types if t not in types.get(key, set())
+        ]
+        part.locations_missing = [
+            location
+            for location in part.plan.locations
+            if not any(location.casefold() in place for place in places.get(key, []))
+        ]
+    return [*sections.values(), *([rest] if rest.plan is not None or rest.units else [])]
 
 
 @dataclass
@@ -207,16 +264,30 @@ class Proposal:
     enrolment: Enrolment
     kind: str
     reason: str
+    plan: SamplingPlan | None = None
 
 
-def proposals_for(iqa: Any, assessor: Any) -> list[Proposal]:
-    """The next samples the plan suggests, for the IQA to take: units signed off and not yet
+def proposals_for(iqa: Any, assessor: Any, coverage: list[Coverage]) -> list[Proposal]:
+    """The next samples the plans suggest, for the IQA to take: units signed off and not yet
     sampled summatively (oldest sign-off first), then units in progress never sampled, those
-    with the most decisions first. Two queries."""
+    started first. Within each, units whose governing plan (``services.governing_plan``, the
+    same sections as ``coverage_by_plan``) is behind its rate come first, and each proposal
+    names its plan. Two queries."""
+    plans = [part.plan for part in coverage if part.plan is not None]
+    behind = [part for part in coverage if part.behind]
+    own = [part.plan.standard_id for part in coverage if part.for_standard]
+    behind_rule = Q(standard_id__in=[p.plan.standard_id for p in behind if p.for_standard])
+    if any(not part.for_standard for part in behind):
+        behind_rule |= ~Q(standard_id__in=own)
     units = (
         Enrolment.objects.filter(iqa=iqa, assessor=assessor)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .select_related("learner", "standard")
+        .annotate(
+            plan_order=Case(When(behind_rule, then=Value(0)), default=Value(1))
+            if behind
+            else Value(1)
+        )
     )
     open_sign_off = UnitSignOff.objects.filter(
         enrolment_id=OuterRef("pk"), reopened_at__isnull=True
@@ -230,7 +301,7 @@ def proposals_for(iqa: Any, assessor: Any) -> list[Proposal]:
         units.filter(Exists(open_sign_off))
         .exclude(Exists(summatively_sampled))
         .annotate(signed_at=Subquery(open_sign_off.values("signed_at")[:1]))
-        .order_by("signed_at", "pk")[:PROPOSALS_SHOWN]
+        .order_by("plan_order", "signed_at", "pk")[:PROPOSALS_SHOWN]
     )
     proposals = [
         Proposal(e, UnitSample.Kind.SUMMATIVE, "Signed off, not yet sampled summatively")
@@ -245,11 +316,15 @@ def proposals_for(iqa: Any, assessor: Any) -> list[Proposal]:
             units.exclude(Exists(open_sign_off))
             .exclude(Exists(UnitSample.objects.filter(enrolment_id=OuterRef("pk"))))
             .filter(Exists(unsampled))
-            .order_by("start_date", "pk")[:room]
+            .order_by("plan_order", "start_date", "pk")[:room]
         )
         proposals += [
             Proposal(e, UnitSample.Kind.INTERIM, "In progress, never sampled") for e in in_progress
         ]
+    for proposal in proposals:
+        proposal.plan = governing_plan(plans, proposal.enrolment.standard_id)
+        if proposal.enrolment.plan_order == 0:
+            proposal.reason += f"; its plan is behind its {proposal.plan.rate}%"
     return proposals
 
 

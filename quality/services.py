@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.errors import NotPermittedError, WrongStateError
@@ -120,12 +121,25 @@ def sampling_plan_write(
     return plan
 
 
+def governing_plan(plans: Iterable[SamplingPlan], standard_id: int | None) -> SamplingPlan | None:
+    """The rule for which of one assessor's plans governs a unit of ``standard_id``: the newest
+    plan for that standard, else the newest overall plan (None if neither). The one home of the
+    rule: sampling (``plan_in_force``), coverage and the proposed samples all ask it."""
+    newest: dict[int | None, SamplingPlan] = {}
+    for plan in plans:
+        held = newest.get(plan.standard_id)
+        if held is None or plan.version > held.version:
+            newest[plan.standard_id] = plan
+    return newest.get(standard_id) or newest.get(None)
+
+
 def plan_in_force(enrolment: Enrolment) -> SamplingPlan | None:
     """The newest plan for the enrolment's assessor and standard, else their overall plan."""
-    plans = SamplingPlan.objects.filter(assessor_id=enrolment.assessor_id).order_by("-version")
-    return (
-        plans.filter(standard_id=enrolment.standard_id).first()
-        or plans.filter(standard__isnull=True).first()
+    return governing_plan(
+        SamplingPlan.objects.filter(assessor_id=enrolment.assessor_id).filter(
+            Q(standard_id=enrolment.standard_id) | Q(standard__isnull=True)
+        ),
+        enrolment.standard_id,
     )
 
 

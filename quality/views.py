@@ -69,12 +69,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def assessor(request: HttpRequest, pk: int) -> HttpResponse:
-    """One assessor: plans (every version), coverage against the plan in force, the next
-    samples proposed (to their IQA) and the samples made."""
+    """One assessor: plans (every version), coverage per plan in force (each unit against the
+    plan that governs it), the next samples proposed (to their IQA) and the samples made."""
     person = access.assessor_for_reading(request.user, pk)
     versions = selectors.plan_versions(person, access.plans_visible_to(request.user))
     current = selectors.current_plans(versions)
-    overall = next((p for p in current if p.standard_id is None), current[0] if current else None)
+    coverage = selectors.coverage_by_plan(person, current)
     samples = selectors.samples_list(
         access.samples_visible_to(request.user).filter(assessor=person)
     )
@@ -87,8 +87,8 @@ def assessor(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "versions": versions,
             "current": current,
-            "coverage": selectors.coverage_of(person, overall),
-            "proposals": selectors.proposals_for(request.user, person) if is_iqa else [],
+            "coverage": coverage,
+            "proposals": selectors.proposals_for(request.user, person, coverage) if is_iqa else [],
             "can_plan": is_iqa,
             "page": page,
             "breadcrumbs": _crumbs((person.display_name, None))

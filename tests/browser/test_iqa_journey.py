@@ -59,6 +59,16 @@ def test_iqa_plans_samples_and_closes_an_action(page, people, login, axe_check, 
     expect(page.locator("#messages")).to_contain_text("Version 1 of the plan is signed")
     expect(main).to_contain_text("high risk, sample 50% of units")
     expect(main).to_contain_text("0 of 2")
+    # A plan of its own for the second standard: its unit is measured against that plan.
+    page.get_by_role("link", name="Change the plan").click()
+    page.locator("#id_standard").select_option(str(group.standard.pk))
+    page.get_by_label("Low", exact=True).check()
+    page.get_by_label("Interim samples planned").fill("1")
+    page.get_by_label("Summative samples planned").fill("1")
+    page.get_by_role("button", name="Sign this plan").click()
+    expect(main).to_contain_text("TEST002: its own plan, version 1")
+    expect(main).to_contain_text("Every other standard: plan version 1")
+    expect(main).to_contain_text("the plan asks for 10%")
     axe_check(page)
     screenshot(page, "iqa-assessor-plan-coverage")
 
