@@ -224,6 +224,25 @@ class RecordEntry(models.Model):
         QA_ACTION_ANSWERED = "qa_action_answered", "IQA action answered"
         QA_ACTION_CLOSED = "qa_action_closed", "IQA action closed"
         QA_ACTION_RETURNED = "qa_action_returned", "IQA action sent back"
+        STANDARDISATION_RECORDED = "standardisation_recorded", "Standardisation recorded"
+        STANDARDISATION_ACTION_SET = "standardisation_action_set", "Standardisation action set"
+        STANDARDISATION_ACTION_CLOSED = (
+            "standardisation_action_closed",
+            "Standardisation action closed",
+        )
+        OBSERVATION_RECORDED = "observation_recorded", "Observation of practice recorded"
+        OBSERVATION_ACKNOWLEDGED = (
+            "observation_acknowledged",
+            "Observation of practice acknowledged",
+        )
+        EQA_VISIT_PLANNED = "eqa_visit_planned", "EQA visit planned"
+        EQA_SAMPLE_ADDED = "eqa_sample_added", "Unit added to an EQA visit's sample"
+        EQA_SAMPLE_REMOVED = "eqa_sample_removed", "Unit removed from an EQA visit's sample"
+        EQA_REPORT_ISSUED = "eqa_report_issued", "EQA visit report issued"
+        EQA_REPORT_REVISED = "eqa_report_revised", "EQA visit report revision started"
+        EQA_ACTION_RESPONDED = "eqa_action_responded", "Centre responded to an EQA action"
+        EQA_ACTION_CLOSED = "eqa_action_closed", "EQA action closed"
+        EQA_ACTION_ASKED_AGAIN = "eqa_action_asked_again", "EQA asked again on an action"
 
     centre = models.ForeignKey(
         "centres.Centre", on_delete=models.PROTECT, related_name="record_entries"

@@ -425,6 +425,117 @@ def _quality(action: str, payload: dict[str, Any]) -> str:
     return _with("sent the action back", _text(payload, "note"))
 
 
+_STAFF_ACTIONS = {
+    Action.STANDARDISATION_RECORDED,
+    Action.STANDARDISATION_ACTION_SET,
+    Action.STANDARDISATION_ACTION_CLOSED,
+    Action.OBSERVATION_RECORDED,
+    Action.OBSERVATION_ACKNOWLEDGED,
+}
+# ``portal.staff.models.Observation.Outcome``, in the record's own words (it may not import it).
+_OBSERVED = {
+    "meets": "meets the standard",
+    "development": "meets the standard, with development points",
+    "not_met": "does not meet the standard yet",
+}
+
+
+def _names(payload: dict[str, Any], key: str) -> str:
+    values = payload.get(key)
+    if not isinstance(values, list):
+        return ""
+    return ", ".join(str(v) for v in values if isinstance(v, str | int) and str(v).strip())
+
+
+def _staff(action: str, payload: dict[str, Any]) -> str:
+    """Standardisation and observation of practice (``portal.staff.services``) in words."""
+    if action == Action.STANDARDISATION_RECORDED:
+        title = _text(payload, "title")
+        held = _text(payload, "held_on")
+        text = "recorded the standardisation activity" + (f" “{title}”" if title else "")
+        text += f" held on {held}" if held else ""
+        people = _names(payload, "participants")
+        text += f" with {people}" if people else ""
+        if payload.get("discussed_entry"):
+            text += f", discussing decision #{payload['discussed_entry']}"
+        elif payload.get("evidence_item"):
+            text += ", discussing an evidence item"
+        return text
+    if action in (Action.STANDARDISATION_ACTION_SET, Action.STANDARDISATION_ACTION_CLOSED):
+        owner = _text(payload, "owner")
+        due = _text(payload, "due_on")
+        verb = "set" if action == Action.STANDARDISATION_ACTION_SET else "closed"
+        text = f"{verb} a standardisation action" + (f" for {owner}" if owner else "")
+        return text + (f" due by {due}" if due else "")
+    observed = _text(payload, "observed_on")
+    if action == Action.OBSERVATION_RECORDED:
+        assessor = _text(payload, "assessor")
+        text = "observed " + (f"{assessor}’s practice" if assessor else "an assessor’s practice")
+        text += f" on {observed}" if observed else ""
+        standard = _text(payload, "standard")
+        text += f" ({standard})" if standard else ""
+        outcome = _OBSERVED.get(_text(payload, "outcome"), "")
+        return text + (f": {outcome}" if outcome else "")
+    return "acknowledged the observation of their practice" + (
+        f" on {observed}" if observed else ""
+    )
+
+
+_VISIT_ACTIONS = {
+    Action.EQA_VISIT_PLANNED,
+    Action.EQA_SAMPLE_ADDED,
+    Action.EQA_SAMPLE_REMOVED,
+    Action.EQA_REPORT_ISSUED,
+    Action.EQA_REPORT_REVISED,
+    Action.EQA_ACTION_RESPONDED,
+    Action.EQA_ACTION_CLOSED,
+    Action.EQA_ACTION_ASKED_AGAIN,
+}
+_VISIT_KINDS = {"remote": "a remote", "on_site": "an on-site"}
+# ``portal.visits.models.VisitReport.Outcome``, in the record's own words.
+_VISIT_OUTCOMES = {
+    "none": "no sanctions",
+    "advisory": "advisory, no sanction",
+    "action_plan": "sanction 1, an action plan",
+    "certification_blocked": "sanction 2, certification rights withheld",
+    "registration_suspended": "sanction 3, registration and certification suspended",
+}
+
+
+def _visit(action: str, payload: dict[str, Any]) -> str:
+    """An external quality assurance visit's step (``portal.visits.services``) in words."""
+    when = _text(payload, "visit_on")
+    visit = f"the EQA visit of {when}" if when else "an EQA visit"
+    version = _text(payload, "version")
+    report = f"version {version} of the report of {visit}" if version else f"a report of {visit}"
+    due = _text(payload, "due_on")
+    an_action = "the action" + (f" due by {due}" if due else "") + f" from {visit}"
+    if action == Action.EQA_VISIT_PLANNED:
+        text = f"planned {_VISIT_KINDS.get(_text(payload, 'kind'), 'an')} EQA visit"
+        text += f" for {when}" if when else ""
+        standards = _names(payload, "standards")
+        return text + (f" ({standards})" if standards else " (every standard assessed)")
+    if action == Action.EQA_SAMPLE_ADDED:
+        text = f"added the unit to the sample of {visit}"
+        return text + (" (as suggested)" if payload.get("suggested") is True else "")
+    if action == Action.EQA_SAMPLE_REMOVED:
+        return f"removed the unit from the sample of {visit}"
+    if action == Action.EQA_REPORT_ISSUED:
+        outcome = _VISIT_OUTCOMES.get(_text(payload, "outcome"), "")
+        text = f"issued {report}" + (f": {outcome}" if outcome else "")
+        actions = payload.get("actions")
+        if isinstance(actions, list) and actions:
+            text += f", with {len(actions)} action{'' if len(actions) == 1 else 's'}"
+        return text
+    if action == Action.EQA_REPORT_REVISED:
+        return f"started {report}"
+    if action == Action.EQA_ACTION_RESPONDED:
+        return f"responded to {an_action}"
+    if action == Action.EQA_ACTION_CLOSED:
+        return f"accepted the response and closed {an_action}"
+    return f"asked the centre again about {an_action}"
+
+
 def describe_entry(entry: RecordEntry) -> str:
     """One recorded decision in words, as plain text: "Asha Assessor judged P3 met: …".
 
@@ -516,6 +627,10 @@ def describe_entry(entry: RecordEntry) -> str:
         )
     elif action in _QA_ACTIONS:
         text = _quality(action, payload)
+    elif action in _STAFF_ACTIONS:
+        text = _staff(action, payload)
+    elif action in _VISIT_ACTIONS:
+        text = _visit(action, payload)
     else:
         label = dict(Action.choices).get(action, action or "an entry")
         text = f"recorded: {label}"

@@ -1,6 +1,10 @@
 """Writes for staff competence and the centre's standardisation and observation records.
 
-Each function validates (``full_clean``) and saves inside a transaction. Certificates are
+Each function validates (``full_clean``) and saves inside a transaction. Standardisation and
+observations of practice are quality records an EQA checks later, so each of their steps also
+appends a centre-wide entry to the record (``record_append``) in the same transaction: who,
+which activity, people, dates and outcome, never the free-text outcomes, notes or feedback
+(they stay in their own rows). Certificates are
 checked by content like evidence uploads (``evidence.filetypes.detect``), stored in the
 private storage under a generated name, re-read to check their hash, and removed again if
 anything fails.
@@ -27,6 +31,7 @@ from django.utils import timezone
 
 from assessments.errors import NotPermittedError, WrongStateError
 from assessments.models import Enrolment, RecordEntry
+from assessments.services import record_append
 from evidence import filetypes
 from evidence.filetypes import Refused
 from evidence.models import EvidenceItem
@@ -293,7 +298,36 @@ def standardisation_activity_create(
     with transaction.atomic():
         row.save()
         row.participants.set(people)
+        record_append(
+            enrolment=None,
+            centre_id=centre.pk,
+            actor=actor,
+            action=RecordEntry.Action.STANDARDISATION_RECORDED,
+            payload={
+                "activity": row.pk,
+                "title": row.title,
+                "held_on": row.held_on.isoformat(),
+                "participants": sorted(_name(person) for person in people),
+                "participant_ids": sorted(person.pk for person in people),
+                "evidence_item": item.pk if item else None,
+                "discussed_entry": entry.sequence if entry else None,
+            },
+        )
     return row
+
+
+def _name(person: User) -> str:
+    return person.get_full_name() or person.get_username()
+
+
+def _action_payload(row: StandardisationAction, owner: User) -> dict[str, Any]:
+    return {
+        "activity": row.activity_id,
+        "standardisation_action": row.pk,
+        "owner": _name(owner),
+        "owner_id": owner.pk,
+        "due_on": row.due_on.isoformat(),
+    }
 
 
 def standardisation_action_add(
@@ -312,6 +346,13 @@ def standardisation_action_add(
     row.full_clean()
     with transaction.atomic():
         row.save()
+        record_append(
+            enrolment=None,
+            centre_id=activity.centre_id,
+            actor=actor,
+            action=RecordEntry.Action.STANDARDISATION_ACTION_SET,
+            payload=_action_payload(row, owner),
+        )
     return row
 
 
@@ -327,6 +368,13 @@ def standardisation_action_close(
         row.closing_note = note
         row.full_clean()
         row.save()
+        record_append(
+            enrolment=None,
+            centre_id=row.activity.centre_id,
+            actor=actor,
+            action=RecordEntry.Action.STANDARDISATION_ACTION_CLOSED,
+            payload=_action_payload(row, row.owner),
+        )
     return row
 
 
@@ -367,7 +415,30 @@ def observation_create(
     row.full_clean()
     with transaction.atomic():
         row.save()
+        # Centre-wide, not on the learner's record: an observation judges the assessor, and
+        # the staff pages show it only to the centre's IQAs, admins and the assessor.
+        record_append(
+            enrolment=None,
+            centre_id=centre.pk,
+            actor=observer,
+            action=RecordEntry.Action.OBSERVATION_RECORDED,
+            payload={
+                **_observation_payload(row, assessor),
+                "enrolment": enrolment.pk,
+                "standard": enrolment.standard.code,
+                "outcome": row.outcome,
+            },
+        )
     return row
+
+
+def _observation_payload(row: Observation, assessor: User) -> dict[str, Any]:
+    return {
+        "observation": row.pk,
+        "assessor": _name(assessor),
+        "assessor_id": assessor.pk,
+        "observed_on": row.observed_on.isoformat(),
+    }
 
 
 def observation_acknowledge_refusal(observation: Observation, user: User) -> str:
@@ -385,6 +456,13 @@ def observation_acknowledge(*, observation: Observation, assessor: User) -> Obse
             raise WrongStateError(refusal)
         row.acknowledged_at = timezone.now()
         row.save(update_fields=["acknowledged_at"])
+        record_append(
+            enrolment=None,
+            centre_id=row.centre_id,
+            actor=assessor,
+            action=RecordEntry.Action.OBSERVATION_ACKNOWLEDGED,
+            payload=_observation_payload(row, assessor),
+        )
     return row
 
 

@@ -2,10 +2,16 @@
 responses. Each checks its acting user as a backstop of the views' access helpers and raises
 ``assessments.errors`` refusals, whose words the pages show.
 
-The decision record's actions are fixed choices of ``assessments`` (a migration there to add
-more), so a visit keeps its own audit trail: who issued each report version and when, who
-responded to an action, asked again or closed it, and when (``ActionReply`` rows, never
-changed), and who closed an action.
+Each step that stands after the visit also appends an entry to the centre's record
+(``assessments.services.record_append``) in the same transaction: planning the visit, each
+unit added to or removed from the sample (on that learner's record), issuing a report version,
+starting a revision, and each response, closing or asking again on an action. The entries
+name the visit, its date, the version, the outcome and due dates, never the free text
+(purpose, findings, strengths, action descriptions, replies), which stays in the visit's own
+rows. A draft report and the actions raised in it are working papers, not recorded until the
+report is issued. The visit also keeps its own audit trail: who issued each report version
+and when, who responded to an action, asked again or closed it, and when (``ActionReply``
+rows, never changed), and who closed an action.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from assessments.errors import NotPermittedError, WrongStateError
-from assessments.models import Enrolment
+from assessments.models import Enrolment, RecordEntry
+from assessments.services import record_append
 from portal.centres.access import centres_for_eqa
 from portal.centres.models import Centre
 from portal.visits import sampling
@@ -27,6 +34,23 @@ from portal.visits.models import ActionReply, SampledEnrolment, Visit, VisitActi
 from standards.models import Standard
 
 ADDED_BY_HAND = "Added by the external quality assurer."
+Action = RecordEntry.Action
+
+
+def _visit_payload(visit: Visit) -> dict[str, Any]:
+    return {"visit": visit.pk, "visit_on": visit.visit_on.isoformat(), "kind": visit.kind}
+
+
+def _record(
+    visit: Visit, actor: Any, action: str, enrolment: Enrolment | None = None, **payload: Any
+) -> None:
+    record_append(
+        enrolment=enrolment,
+        centre_id=visit.centre_id,
+        actor=actor,
+        action=action,
+        payload={**_visit_payload(visit), **payload},
+    )
 
 
 def _require_owner(visit: Visit, eqa: Any) -> None:
@@ -102,7 +126,9 @@ def visit_plan(
     _require_owner(visit, eqa)
     visit.full_clean()
     visit.save()
+    standards = list(standards)
     visit.standards.set(standards)
+    _record(visit, eqa, Action.EQA_VISIT_PLANNED, standards=sorted(s.code for s in standards))
     return visit
 
 
@@ -119,6 +145,7 @@ def visit_sample_add(
     sampled = SampledEnrolment(visit=visit, enrolment=enrolment, reason=reason)
     sampled.full_clean()
     sampled.save()
+    _record(visit, eqa, Action.EQA_SAMPLE_ADDED, enrolment, suggested=False)
     return sampled
 
 
@@ -134,6 +161,8 @@ def visit_sample_take_suggestion(*, visit: Visit, eqa: Any) -> int:
         if pick.enrolment.pk not in have
     ]
     SampledEnrolment.objects.bulk_create(new)
+    for sampled in new:
+        _record(visit, eqa, Action.EQA_SAMPLE_ADDED, sampled.enrolment, suggested=True)
     return len(new)
 
 
@@ -141,6 +170,7 @@ def visit_sample_take_suggestion(*, visit: Visit, eqa: Any) -> int:
 def visit_sample_remove(*, sampled: SampledEnrolment, eqa: Any) -> None:
     _require_owner(sampled.visit, eqa)
     _refuse(sample_change_refusal(sampled.visit))
+    _record(sampled.visit, eqa, Action.EQA_SAMPLE_REMOVED, sampled.enrolment)
     sampled.delete()
 
 
@@ -199,6 +229,17 @@ def visit_report_issue(*, visit: Visit, eqa: Any) -> VisitReport:
     draft.issued_by = eqa
     draft.full_clean()
     draft.save(update_fields=["issued_at", "issued_by"])
+    _record(
+        visit,
+        eqa,
+        Action.EQA_REPORT_ISSUED,
+        version=draft.version,
+        outcome=draft.outcome,
+        actions=[
+            {"visit_action": pk, "due_on": due.isoformat()}
+            for pk, due in draft.actions.order_by("due_on", "pk").values_list("pk", "due_on")
+        ],
+    )
     return draft
 
 
@@ -222,13 +263,29 @@ def visit_report_revise(*, visit: Visit, eqa: Any, reason: str) -> VisitReport:
     )
     draft.full_clean()
     draft.save()
+    _record(visit, eqa, Action.EQA_REPORT_REVISED, version=version, revises=issued.version)
     return draft
+
+
+_REPLY_ACTIONS = {
+    ActionReply.Kind.RESPONSE: Action.EQA_ACTION_RESPONDED,
+    ActionReply.Kind.ASKED_AGAIN: Action.EQA_ACTION_ASKED_AGAIN,
+    ActionReply.Kind.CLOSED: Action.EQA_ACTION_CLOSED,
+}
 
 
 def _reply(action: VisitAction, author: Any, kind: str, text: str) -> ActionReply:
     reply = ActionReply(action=action, kind=kind, text=text, author=author)
     reply.full_clean()
     reply.save()
+    _record(
+        action.visit,
+        author,
+        _REPLY_ACTIONS[kind],
+        visit_action=action.pk,
+        version=action.raised_in.version,
+        due_on=action.due_on.isoformat(),
+    )
     return reply
 
 

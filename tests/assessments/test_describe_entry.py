@@ -229,6 +229,122 @@ CASES = [
         {"qa_action": 1, "sample": 4, "note": "Show one."},
         "Asha Assessor sent the action back: “Show one.”",
     ),
+    (
+        Action.STANDARDISATION_RECORDED,
+        {
+            "activity": 2,
+            "title": "Judging P3",
+            "held_on": "2026-11-02",
+            "participants": ["Asha Assessor", "Iris IQA"],
+            "participant_ids": [3, 4],
+            "evidence_item": None,
+            "discussed_entry": 45,
+        },
+        "Asha Assessor recorded the standardisation activity “Judging P3” held on 2026-11-02 "
+        "with Asha Assessor, Iris IQA, discussing decision #45",
+    ),
+    (
+        Action.STANDARDISATION_ACTION_SET,
+        {
+            "activity": 2,
+            "standardisation_action": 5,
+            "owner": "Bob Assessor",
+            "owner_id": 6,
+            "due_on": "2026-12-01",
+        },
+        "Asha Assessor set a standardisation action for Bob Assessor due by 2026-12-01",
+    ),
+    (
+        Action.STANDARDISATION_ACTION_CLOSED,
+        {
+            "activity": 2,
+            "standardisation_action": 5,
+            "owner": "Bob Assessor",
+            "owner_id": 6,
+            "due_on": "2026-12-01",
+        },
+        "Asha Assessor closed a standardisation action for Bob Assessor due by 2026-12-01",
+    ),
+    (
+        Action.OBSERVATION_RECORDED,
+        {
+            "observation": 8,
+            "assessor": "Bob Assessor",
+            "assessor_id": 6,
+            "observed_on": "2026-11-20",
+            "enrolment": 7,
+            "standard": "SCDCPC306",
+            "outcome": "development",
+        },
+        "Asha Assessor observed Bob Assessor’s practice on 2026-11-20 (SCDCPC306): meets the "
+        "standard, with development points",
+    ),
+    (
+        Action.OBSERVATION_ACKNOWLEDGED,
+        {
+            "observation": 8,
+            "assessor": "Asha Assessor",
+            "assessor_id": 3,
+            "observed_on": "2026-11-20",
+        },
+        "Asha Assessor acknowledged the observation of their practice on 2026-11-20",
+    ),
+    (
+        Action.EQA_VISIT_PLANNED,
+        {"visit": 1, "visit_on": "2026-12-03", "kind": "on_site", "standards": ["SCDCPC306"]},
+        "Asha Assessor planned an on-site EQA visit for 2026-12-03 (SCDCPC306)",
+    ),
+    (
+        Action.EQA_SAMPLE_ADDED,
+        {"visit": 1, "visit_on": "2026-12-03", "kind": "remote", "suggested": True},
+        "Asha Assessor added the unit to the sample of the EQA visit of 2026-12-03 (as suggested)",
+    ),
+    (
+        Action.EQA_SAMPLE_REMOVED,
+        {"visit": 1, "visit_on": "2026-12-03", "kind": "remote"},
+        "Asha Assessor removed the unit from the sample of the EQA visit of 2026-12-03",
+    ),
+    (
+        Action.EQA_REPORT_ISSUED,
+        {
+            "visit": 1,
+            "visit_on": "2026-12-03",
+            "kind": "remote",
+            "version": 1,
+            "outcome": "action_plan",
+            "actions": [{"visit_action": 4, "due_on": "2027-01-31"}],
+        },
+        "Asha Assessor issued version 1 of the report of the EQA visit of 2026-12-03: "
+        "sanction 1, an action plan, with 1 action",
+    ),
+    (
+        Action.EQA_REPORT_REVISED,
+        {"visit": 1, "visit_on": "2026-12-03", "kind": "remote", "version": 2, "revises": 1},
+        "Asha Assessor started version 2 of the report of the EQA visit of 2026-12-03",
+    ),
+    (
+        Action.EQA_ACTION_RESPONDED,
+        {
+            "visit": 1,
+            "visit_on": "2026-12-03",
+            "visit_action": 4,
+            "version": 1,
+            "due_on": "2027-01-31",
+        },
+        "Asha Assessor responded to the action due by 2027-01-31 from the EQA visit of 2026-12-03",
+    ),
+    (
+        Action.EQA_ACTION_CLOSED,
+        {"visit": 1, "visit_on": "2026-12-03", "visit_action": 4, "due_on": "2027-01-31"},
+        "Asha Assessor accepted the response and closed the action due by 2027-01-31 from the EQA "
+        "visit of 2026-12-03",
+    ),
+    (
+        Action.EQA_ACTION_ASKED_AGAIN,
+        {"visit": 1, "visit_on": "2026-12-03", "visit_action": 4, "due_on": "2027-01-31"},
+        "Asha Assessor asked the centre again about the action due by 2027-01-31 from the EQA "
+        "visit of 2026-12-03",
+    ),
 ]
 
 
@@ -257,6 +373,21 @@ def test_missing_keys_leave_words_out() -> None:
     )
     assert describe_entry(_entry(Action.EVIDENCE_ACCEPTED, {})) == (
         "Asha Assessor accepted an evidence item"
+    )
+
+
+def test_staff_and_visit_entries_without_their_details() -> None:
+    assert describe_entry(_entry(Action.EQA_VISIT_PLANNED, {"kind": "remote"})) == (
+        "Asha Assessor planned a remote EQA visit (every standard assessed)"
+    )
+    assert describe_entry(_entry(Action.EQA_ACTION_CLOSED, {})) == (
+        "Asha Assessor accepted the response and closed the action from an EQA visit"
+    )
+    assert describe_entry(_entry(Action.OBSERVATION_RECORDED, {"outcome": "?"})) == (
+        "Asha Assessor observed an assessor’s practice"
+    )
+    assert describe_entry(_entry(Action.STANDARDISATION_RECORDED, {"participants": [{}]})) == (
+        "Asha Assessor recorded the standardisation activity"
     )
 
 
