@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
 # test body are still synchronous, so allow them.
@@ -29,6 +31,9 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core-4.14.1.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 AXE_PAGES: list[str] = []
+# Waiting assertions wait as long as actions do (the contexts' default, below), not
+# Playwright's 5 s: on a loaded CI runner a page can take longer than that to settle.
+expect.set_options(timeout=15_000)
 BLOCKING_IMPACTS = {"serious", "critical"}
 
 
@@ -53,7 +58,25 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+_WARMED: set[str] = set()
+
+
+def _warm_up(live_server) -> None:
+    """Serve one page before the browser asks for any. The live server's first request
+    imports the whole URLconf (every app's views, the PDF and package code): about 2 s on an
+    idle machine and more than the browser's 15 s navigation timeout on a loaded 2-core CI
+    runner, which failed whichever test came first in a worker. Paid here, once per live
+    server, it is outside any browser timeout."""
+    if live_server.url in _WARMED:
+        return
+    login_page = f"{live_server.url}/accounts/login/"
+    with urllib.request.urlopen(login_page, timeout=300) as response:  # noqa: S310 (http://)
+        response.read()
+    _WARMED.add(live_server.url)
+
+
 def _new_page(browser: Browser, live_server, width: int, height: int) -> Iterator[Page]:
+    _warm_up(live_server)
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": width, "height": height},
@@ -84,8 +107,10 @@ def login() -> Callable[..., None]:
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
+        # The log-in POST redirects; wait for the browser to get there, not just for the
+        # current document's load state.
+        expect(page, "log-in failed").not_to_have_url(re.compile(r"/accounts/login/"))
         page.wait_for_load_state()
-        assert "/accounts/login/" not in page.url, "log-in failed"
 
     return _login
 
