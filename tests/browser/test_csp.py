@@ -107,7 +107,7 @@ def test_two_factor_setup_in_the_browser(page, strict_page, people, login, axe_c
     page.get_by_label("Code from your authenticator app").fill(f"{code:06d}")
     page.get_by_role("button", name="Confirm and continue").click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Set up two-factor log-in")
-    assert "/accounts/two-factor/" not in page.url
+    expect(page).not_to_have_url(re.compile("/accounts/two-factor/"))
 
 
 def test_security_pages_pass_axe_under_the_policy(

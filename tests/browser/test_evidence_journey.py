@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.evidence.helpers import png_bytes
 
@@ -37,7 +38,7 @@ def _journey(page, people, login, axe_check, screenshot, name: str) -> None:
     page.get_by_label("Type of evidence").select_option(label="Product or work document")
     page.get_by_label("Description or reflective account").fill("I led the handover.")
     page.get_by_role("button", name="Save draft and add files").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "E1 Morning handover"
+    expect(page.get_by_role("heading", level=1)).to_have_text("E1 Morning handover")
 
     # The drop zone is wired by upload.js at the end of the page; on a loaded machine the
     # heading can be read before that script has run.
@@ -51,9 +52,10 @@ def _journey(page, people, login, axe_check, screenshot, name: str) -> None:
     )
     progress.filter(has_text="ward-photo.png uploaded and checked").wait_for()
     progress.filter(has_text="handover.txt uploaded and checked").wait_for()
-    assert page.locator("[role=progressbar][aria-valuenow='100']").count() == 2
+    expect(page.locator("[role=progressbar][aria-valuenow='100']")).to_have_count(2)
     files = page.locator("#file-list")
-    assert "ward-photo.png" in files.inner_text() and "handover.txt" in files.inner_text()
+    expect(files).to_contain_text("ward-photo.png")
+    expect(files).to_contain_text("handover.txt")
     axe_check(page)
     screenshot(page, f"evidence-detail-{name}")
 
@@ -62,15 +64,15 @@ def _journey(page, people, login, axe_check, screenshot, name: str) -> None:
     axe_check(page)
     screenshot(page, f"evidence-mapping-{name}")
     page.get_by_role("button", name="Save mapping").click()
-    assert "mapped to 1 criterion" in page.inner_text("#messages")
+    expect(page.locator("#messages")).to_contain_text("mapped to 1 criterion")
 
     page.get_by_role("link", name="Submit E1 for assessment").click()
     page.get_by_label("I declare that this evidence is my own work").check()
     page.get_by_label("Your full name").fill(people.learner.full_name)
     axe_check(page)
     page.get_by_role("button", name="Sign and submit").click()
-    assert "submitted for assessment" in page.inner_text("#messages")
-    assert page.get_by_role("link", name="Edit details").count() == 0
+    expect(page.locator("#messages")).to_contain_text("submitted for assessment")
+    expect(page.get_by_role("link", name="Edit details")).to_have_count(0)
 
     page.goto("/evidence/")
     listed = page.locator(".evidence-list li").first
@@ -100,7 +102,6 @@ def test_refused_file_says_so_in_the_page(page, people, login) -> None:
         files=[{"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": b"MZ" + b"\0" * 99}]
     )
     alert = page.locator("[data-progress-list] [role=alert]")
-    alert.wait_for()
-    assert "an executable (application/x-msdownload)" in alert.inner_text()
-    assert "Nothing of it was saved" in alert.inner_text()
-    assert "No files yet." in page.inner_text("#file-list")
+    expect(alert).to_contain_text("an executable (application/x-msdownload)")
+    expect(alert).to_contain_text("Nothing of it was saved")
+    expect(page.locator("#file-list")).to_contain_text("No files yet.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ def test_each_role_lands_on_its_dashboard(page, people, login, axe_check, role, 
     page.goto("/accounts/login/")
     axe_check(page)
     login(page, getattr(people, role))
-    assert page.get_by_role("heading", level=1).inner_text() == heading
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     axe_check(page)
 
 
@@ -34,8 +35,8 @@ def test_admin_adds_a_learner_and_enrols_them(page, people, login, axe_check, sc
     page.get_by_label("Email").fill("nia@example.org")
     page.get_by_label("Learner").check()
     page.get_by_role("button", name="Add person").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Nia Newcomer"
-    assert "An invitation went to nia@example.org" in page.inner_text("#messages")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nia Newcomer")
+    expect(page.locator("#messages")).to_contain_text("An invitation went to nia@example.org")
     axe_check(page)
     page.get_by_role("link", name="Enrol on a standard").click()
     page.get_by_label("Standard").select_option(label=str(people.enrolment.standard))
@@ -45,7 +46,7 @@ def test_admin_adds_a_learner_and_enrols_them(page, people, login, axe_check, sc
     page.get_by_label("Target end date").fill("2027-08-31")
     axe_check(page)
     page.get_by_role("button", name="Enrol").click()
-    assert "Nia Newcomer is enrolled on" in page.inner_text("#messages")
+    expect(page.locator("#messages")).to_contain_text("Nia Newcomer is enrolled on")
     axe_check(page)
     screenshot(page, "admin-enrolments")
 
@@ -55,6 +56,6 @@ def test_errors_are_summarised_and_linked(page, people, login, axe_check) -> Non
     page.goto("/centre/people/new/")
     page.get_by_role("button", name="Add person").click()
     summary = page.get_by_role("alert")
-    assert "There is a problem" in summary.inner_text()
+    expect(summary).to_contain_text("There is a problem")
     summary.get_by_role("link").first.click()
     axe_check(page)

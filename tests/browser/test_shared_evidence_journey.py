@@ -5,6 +5,7 @@ with its mappings, and it backs a criterion in each unit's grid."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from evidence.models import EvidenceItem
 from tests.evidence.helpers import png_bytes
@@ -32,7 +33,7 @@ def test_one_item_counts_towards_two_units(page, people, login, axe_check, scree
     page.get_by_label("Type of evidence").select_option(label="Product or work document")
     page.get_by_label("Description or reflective account").fill("Minutes I wrote.")
     page.get_by_role("button", name="Save draft and add files").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "E1 Commissioning review meeting"
+    expect(page.get_by_role("heading", level=1)).to_have_text("E1 Commissioning review meeting")
     page.locator("form[data-upload-ready]").wait_for(state="attached")
     page.locator("#id_file").set_input_files(
         files=[{"name": "minutes.png", "mimeType": "image/png", "buffer": png_bytes((64, 48))}]
@@ -40,20 +41,20 @@ def test_one_item_counts_towards_two_units(page, people, login, axe_check, scree
     page.locator("[data-progress-list]").get_by_text("minutes.png uploaded and checked").wait_for()
 
     page.get_by_role("link", name="Choose the criteria it covers").click()
-    assert page.get_by_role("heading", name="TEST002").count() == 1
+    expect(page.get_by_role("heading", name="TEST002")).to_have_count(1)
     page.get_by_label("P1 do the first thing").check()
     page.get_by_label("P1 plan the second thing").check()
     axe_check(page)
     screenshot(page, "evidence-mapping-two-units")
     page.get_by_role("button", name="Save mapping").click()
-    assert "mapped to 2 criteria" in page.inner_text("#messages")
-    assert "Counts towards" in page.inner_text("main")
+    expect(page.locator("#messages")).to_contain_text("mapped to 2 criteria")
+    expect(page.locator("main")).to_contain_text("Counts towards")
 
     page.get_by_role("link", name="Submit E1 for assessment").click()
     page.get_by_label("I declare that this evidence is my own work").check()
     page.get_by_label("Your full name").fill(people.learner.full_name)
     page.get_by_role("button", name="Sign and submit").click()
-    assert "submitted for assessment" in page.inner_text("#messages")
+    expect(page.locator("#messages")).to_contain_text("submitted for assessment")
     item = EvidenceItem.objects.get(learner=people.learner)
 
     page.context.clear_cookies()
@@ -61,6 +62,7 @@ def test_one_item_counts_towards_two_units(page, people, login, axe_check, scree
     page.goto(f"/evidence/{item.pk}/review/")
     axe_check(page)
     page.get_by_role("button", name="Accept E1 and confirm its 2 proposed mappings").click()
+    expect(page.locator("#messages")).to_contain_text("E1 accepted")  # the POST has finished
     item.refresh_from_db()
     assert item.status == EvidenceItem.Status.ACCEPTED
 

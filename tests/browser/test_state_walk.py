@@ -103,6 +103,7 @@ def test_the_state_walk_with_an_iqa_referral_of_a_signed_off_unit(
     phone_page.get_by_role("link", name="Countersign this unit").click()
     phone_page.get_by_label("I make this declaration").check()
     phone_page.get_by_role("button", name="Countersign").click()
+    expect(phone_page.locator("#messages")).to_contain_text("countersigned")
     _as(page, login, people.iqa)
     page.goto(sample_url)
     page.get_by_label("Agreed", exact=True).check()
