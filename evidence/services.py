@@ -596,9 +596,17 @@ def scan_refusal(item: EvidenceItem) -> str:
     pending = item.files.filter(scan_status=EvidenceFile.ScanStatus.PENDING).count()
     infected = item.files.filter(scan_status=EvidenceFile.ScanStatus.INFECTED).count()
     if infected:
+        files = f"{infected} quarantined file{'s' if infected != 1 else ''}"
+        if not item.is_assessor_record:
+            return (
+                f"{item.reference} has {files} in which malware was found; it cannot be "
+                "accepted until the learner removes it."
+            )
+        step = "acknowledged" if item.status == EvidenceItem.Status.AWAITING_ACK else "accepted"
         return (
-            f"{item.reference} has {infected} quarantined file{'s' if infected != 1 else ''} "
-            "in which malware was found; it cannot be accepted until the learner removes it."
+            f"{item.reference} has {files} in which malware was found, so it cannot be "
+            f"{step}. Its files cannot be changed: the assessor who made it has been "
+            "told, and there is nothing for the learner to do."
         )
     if pending:
         return (
@@ -612,10 +620,13 @@ def evidence_file_scan(*, file_id: int) -> str:
     """Run the malware scanner over one stored file and record the verdict (the worker's task).
 
     An infected file is quarantined: it stays stored for the centre to inspect but is never
-    served, and its learner is told by e-mail and on the item's page. A scanner that cannot
+    served, and the item's maker (``quarantine_maker``) is told by e-mail; the item's page
+    says so to everyone who sees it. A scanner that cannot
     answer raises ``ScannerUnavailable``; the file stays "being checked".
     """
-    row = EvidenceFile.objects.select_related("item__enrolment__learner").get(pk=file_id)
+    row = EvidenceFile.objects.select_related(
+        "item__enrolment__learner", "item__enrolment__standard", "item__author"
+    ).get(pk=file_id)
     if row.scan_status != EvidenceFile.ScanStatus.PENDING:
         return row.scan_status
     with private_storage().open(row.file.name, "rb") as stored:
@@ -629,21 +640,80 @@ def evidence_file_scan(*, file_id: int) -> str:
         previews.evidence_preview_request(evidence_file=row)
     else:
         logger.warning("Malware %s found in evidence file %s", verdict.found, row.pk)
-        learner = row.item.enrolment.learner
-        if learner.email:
-            send_mail(
-                subject=f"A file of your evidence {row.item.reference} was quarantined",
-                message=(
-                    f"The file {row.original_name} of {row.item.reference} {row.item.title} "
-                    f"was found to contain malware ({verdict.found}). It has been quarantined: "
-                    "no one can download it. Remove it from the item and upload a clean copy; "
-                    "ask your centre if you are unsure where it came from."
-                ),
-                from_email=None,
-                recipient_list=[learner.email],
-                fail_silently=True,
-            )
+        _quarantine_tell(row, verdict.found)
     return status
+
+
+def quarantine_maker(item: EvidenceItem) -> Any:
+    """Who is told of a quarantined file of the item and may act on it: the item's maker.
+    An assessor's own item (``EvidenceItem.is_assessor_record``: an observation, discussion
+    or questioning record, or a recognition of prior learning) is the assessor's who made it;
+    its learner cannot change it. Any other item is the learner's."""
+    return item.author if item.is_assessor_record else item.enrolment.learner
+
+
+def quarantine_remedy(item: EvidenceItem) -> str:
+    """What the maker of an assessor's item can do about a quarantined file, in the services'
+    terms: neither they nor the learner can remove or replace a file of it
+    (``evidence_file_delete`` and ``evidence_file_add`` take only a draft or referred item),
+    the learner cannot acknowledge it (``evidence_acknowledge``) and no one can accept it
+    (``evidence_accept``) while the file is quarantined. A learner's own item is "remove it
+    and upload a clean copy", said where it is shown."""
+    if item.evidence_type == EvidenceItem.Type.PRIOR_LEARNING:
+        return (
+            "Its file is the transferred portfolio's own PDF and cannot be removed or "
+            "replaced. Judge the criteria it recognises from other evidence, and ask the "
+            "centre that sent the package about the file."
+        )
+    kind = {
+        EvidenceItem.Type.OBSERVATION: "observation",
+        EvidenceItem.Type.DISCUSSION: "professional discussion",
+        EvidenceItem.Type.QA: "questioning",
+    }.get(item.evidence_type, "record")
+    who = (
+        "Record"
+        if item.enrolment.assessor_id == item.author_id
+        else "The unit's assessor now is someone else: only they can record"
+    )
+    return (
+        "A file of a record awaiting acknowledgement cannot be removed or replaced. "
+        f"{who} the {kind} again with a clean copy of the file (from the unit's mapping grid)."
+    )
+
+
+def _quarantine_tell(row: EvidenceFile, found: str) -> None:
+    """E-mail the item's maker (``quarantine_maker``) that a file of it was quarantined."""
+    item = row.item
+    maker = quarantine_maker(item)
+    if maker is None or not maker.email:
+        return
+    if item.is_assessor_record:
+        learner = item.enrolment.learner
+        subject = f"A file of {item.reference}, which you recorded, was quarantined"
+        message = (
+            f"The file {row.original_name} of {item.reference} {item.title} "
+            f"({item.get_evidence_type_display().lower()} you recorded for "
+            f"{learner.display_name}, {item.enrolment.standard.display_code}) was found to "
+            f"contain malware ({found}). It has been quarantined: no one can download it. "
+            f"{quarantine_remedy(item)} {learner.display_name} sees on the item that the file "
+            "was quarantined, and is not asked to do anything about it. Ask your centre if "
+            "you are unsure where the file came from."
+        )
+    else:
+        subject = f"A file of your evidence {item.reference} was quarantined"
+        message = (
+            f"The file {row.original_name} of {item.reference} {item.title} "
+            f"was found to contain malware ({found}). It has been quarantined: "
+            "no one can download it. Remove it from the item and upload a clean copy; "
+            "ask your centre if you are unsure where it came from."
+        )
+    send_mail(
+        subject=subject,
+        message=message,
+        from_email=None,
+        recipient_list=[maker.email],
+        fail_silently=True,
+    )
 
 
 def evidence_file_delete(*, evidence_file: EvidenceFile) -> None:

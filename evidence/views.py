@@ -146,12 +146,18 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_owner = item.enrolment.learner_id == request.user.pk
     edit_refusal = services.edit_refusal(item) if is_owner else ""
     mappings = selectors.item_mappings(item)
+    files = selectors.item_files(item)
+    quarantined = item.is_assessor_record and any(f.is_quarantined for f in files)
     return render(
         request,
         "evidence/evidence_detail.html",
         {
             "item": item,
-            "files": selectors.item_files(item),
+            "files": files,
+            "scan_refusal": services.scan_refusal(item) if item.awaits_acknowledgement else "",
+            "quarantine_remedy": (
+                services.quarantine_remedy(item) if quarantined and not is_owner else ""
+            ),
             "mappings": mappings,
             "questions": selectors.item_questions(item),
             "counts_towards": list(

@@ -59,6 +59,7 @@ def evidence_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "form": form,
             "files": selectors.item_files(item),
+            "scan_refusal": services.scan_refusal(item),
             "mappings": selectors.item_mappings(item),
             "questions": selectors.item_questions(item),
             "breadcrumbs": [

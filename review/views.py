@@ -25,7 +25,7 @@ from assessments.models import Enrolment, IqaSample, RecordEntry
 from assessments.services import enrolment_is_locked, learner_units, open_sign_off
 from evidence.models import EvidenceItem, Mapping
 from evidence.selectors import awaiting_review_for, criteria_by_group, item_files, item_mappings
-from evidence.services import locked_unit_refusal, scan_refusal
+from evidence.services import locked_unit_refusal, quarantine_remedy, scan_refusal
 from evidence.versions import assessed_version, changes_since
 from review import access, services
 from review import sign_off as sign_off_services
@@ -154,7 +154,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "enrolment": enrolment,
-            "files": item_files(item),
+            "files": (files := item_files(item)),
+            "quarantine_remedy": (
+                quarantine_remedy(item)
+                if item.is_assessor_record and any(f.is_quarantined for f in files)
+                else ""
+            ),
             "mappings": mappings,
             "proposed_count": sum(not m.confirmed and not m.unit_locked for m in mappings),
             "unmapped_groups": [(u, g, cs) for u, g, cs in groups if cs],

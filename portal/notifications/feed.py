@@ -10,8 +10,10 @@ Where the events come from:
   referral to the assessor whose decision it was (and the learner's current assessor, if
   someone else); a reopen request to the centre's admins; an assessor's record (observation,
   discussion, questioning) to the learner, who must acknowledge it (not a prior-learning item,
-  which the assessor accepts at once); an IQA action raised or sent back to the assessor who
-  owns it (``QaAction.assessor``), answered to the IQA who raised it, closed to the assessor;
+  which the assessor accepts at once, nor one with a quarantined file, which the learner cannot
+  acknowledge: the scan emails its assessor instead); an IQA action raised or sent back to
+  the assessor who owns it (``QaAction.assessor``), answered to the IQA who raised it, closed
+  to the assessor;
 * evidence submissions (``EvidenceItem.submitted_at``), which the learner makes without a
   record entry, read past ``SubmissionCursor`` with a window of ``SUBMISSION_OVERLAP`` before
   it (a submission's time is taken before its transaction commits); ``Notification.event_key``
@@ -35,7 +37,7 @@ from django.utils import dateformat, timezone
 
 from assessments.models import RecordEntry
 from assessments.record import describe_entry
-from evidence.models import EvidenceItem
+from evidence.models import EvidenceFile, EvidenceItem
 from portal.accounts.models import User
 from portal.centres.models import Centre
 from portal.notifications.models import Notification, RecordCursor, SubmissionCursor
@@ -103,7 +105,7 @@ def _collect_record(centre_id: int, head: int) -> int:
     )
     sampled = _sampled_actors(centre_id, entries)
     actions = _qa_actions(entries)
-    acknowledged = _acknowledged_items(entries)
+    acknowledged = _acknowledged_items(entries) | _quarantined_items(entries)
     people = _people(centre_id, entries, sampled, actions)
     admins = [u for u in people.values() if u.is_centre_admin]
     rows: list[Notification] = []
@@ -171,6 +173,24 @@ def _acknowledged_items(entries: list[RecordEntry]) -> set[int]:
         for entry in entries
         if entry.action == Action.EVIDENCE_ACKNOWLEDGED
     } - {None}
+
+
+def _quarantined_items(entries: list[RecordEntry]) -> set[int]:
+    """Recorded items with a file the malware scan has quarantined: the learner cannot
+    acknowledge them (``evidence.services.scan_refusal``), so is not asked to; the assessor
+    who made the item is emailed by the scan itself (``evidence_file_scan``). One query,
+    none without a recorded item among the entries."""
+    ids = {
+        _payload(entry).get("item") for entry in entries if entry.action == Action.EVIDENCE_RECORDED
+    }
+    ids = {pk for pk in ids if isinstance(pk, int)}
+    if not ids:
+        return set()
+    return set(
+        EvidenceFile.objects.filter(
+            item_id__in=ids, scan_status=EvidenceFile.ScanStatus.INFECTED
+        ).values_list("item_id", flat=True)
+    )
 
 
 def _awaits_acknowledgement(payload: dict) -> bool:
