@@ -14,6 +14,10 @@ break the chain that makes the record trustworthy to the awarding body, whose re
 rules are the lawful basis for keeping it. The entries keep what they recorded: the actor's
 name, evidence titles and declarations in their payloads, and file hashes (not files). The
 erasure itself is recorded, without the learner's name, in the enrolments' record.
+
+Erasure is also refused while a unit of the learner's is held for an external quality
+assurer (``portal.visits.holds``: in the sample of a visit not yet closed, or of one closed
+less than ``retention_years`` ago), with the reason.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from portal.centres.models import Centre
 from portal.portfolio.models import PortfolioDocument, PortfolioExport
 from portal.portfolio.render import IMAGE_CACHE
 from portal.privacy.subject_access import subject_exports_prune
+from portal.visits.holds import eqa_holds
 
 logger = logging.getLogger(__name__)
 ERASED_TITLE = "Erased evidence"
@@ -125,6 +130,11 @@ def retention_for(
             enrolment__learner_id__in=ids, status=EvidenceItem.Status.SUBMITTED
         ).values_list("enrolment__learner_id", flat=True)
     )
+    learner_of = {e.pk: e.learner_id for e in rows}
+    eqa_held: dict[int, str] = {}
+    for enrolment_pk, hold in eqa_holds(learner_of).items():
+        if hold.holds_on(today):
+            eqa_held.setdefault(learner_of[enrolment_pk], hold.reason)
     return [
         _retention(
             learner,
@@ -135,6 +145,7 @@ def retention_for(
             erased=learner.pk in erased,
             open_request=learner.pk in open_requests,
             awaiting_review=learner.pk in awaiting,
+            eqa_hold=eqa_held.get(learner.pk, ""),
         )
         for learner in learners
     ]
@@ -150,6 +161,7 @@ def _retention(
     erased: bool,
     open_request: bool,
     awaiting_review: bool,
+    eqa_hold: str = "",
 ) -> Retention:
     result = Retention(learner=learner)
     if erased:
@@ -205,6 +217,8 @@ def _retention(
             f"ended (on {_long(result.ended_on)}). The retention period ends on "
             f"{_long(result.erasable_from)}; the portfolio can be erased from then."
         )
+    elif eqa_hold:
+        result.refusal = f"Held for the external quality assurer. {eqa_hold}"
     return result
 
 

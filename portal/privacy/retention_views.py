@@ -16,7 +16,11 @@ from django.views.decorators.http import require_POST, require_safe
 from assessments.errors import error_text
 from evidence import services
 from portal.privacy.access import get_flagged_item_for, require_centre_admin
-from portal.privacy.evidence_retention import flagged_items
+from portal.privacy.evidence_retention import (
+    evidence_dispose_unless_held,
+    flagged_items,
+    retention_holds,
+)
 
 PAGE_SIZE = 25
 
@@ -34,6 +38,9 @@ class DisposeForm(forms.Form):
 def evidence_retention(request: HttpRequest) -> HttpResponse:
     centre = require_centre_admin(request.user)
     page = Paginator(flagged_items(centre), PAGE_SIZE).get_page(request.GET.get("page"))
+    holds = retention_holds(flagged_items(centre).filter(pk__in=[i.pk for i in page]))
+    for item in page:
+        item.eqa_hold = holds.get(item.pk, "")
     return render(
         request,
         "privacy/evidence_retention.html",
@@ -86,7 +93,9 @@ def evidence_dispose(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"{item.reference}: say why its files are disposed of.")
         return _back(request)
     try:
-        services.evidence_dispose(item=item, admin=request.user, reason=form.cleaned_data["reason"])
+        evidence_dispose_unless_held(
+            item=item, admin=request.user, reason=form.cleaned_data["reason"]
+        )
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:

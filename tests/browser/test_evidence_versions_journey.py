@@ -7,14 +7,17 @@ page; screenshots."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from evidence import services
 from evidence.models import EvidenceItem
 from review import services as review
 from tests.evidence.helpers import add_file, submitted_item
+from tests.visits.helpers import sampled_visit
 
 
 def test_a_referred_item_keeps_its_assessed_version(
@@ -75,3 +78,12 @@ def test_a_referred_item_keeps_its_assessed_version(
     page.get_by_role("button", name="Keep E1").wait_for()
     axe_check(page)
     screenshot(page, "evidence-retention-review")
+
+    # An EQA samples the unit since: the item is held, with the reason, and no dispose form.
+    sampled_visit(people)
+    page.reload()
+    held = page.locator("main li").filter(has_text="E1")
+    expect(held).to_contain_text("Held for the external quality assurer: In the sample of")
+    expect(held.get_by_role("button", name=re.compile("^Dispose"))).to_have_count(0)
+    axe_check(page)
+    screenshot(page, "evidence-retention-held")

@@ -11,10 +11,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.errors import WrongStateError
 from assessments.models import RecordEntry, UnitSignOff
 from evidence import services
 from evidence.models import EvidenceFile, EvidenceItem, EvidenceVersion, private_storage
-from portal.privacy.evidence_retention import retention_flag_due
+from portal.privacy.evidence_retention import (
+    evidence_dispose_unless_held,
+    retention_flag_due,
+    retention_holds,
+)
 from review import services as review
 from tests.evidence.helpers import submitted_item
 from tests.factories import EnrolmentFactory
@@ -213,3 +218,133 @@ def test_the_review_list_paginates_in_a_fixed_number_of_queries(
         page = client.get(url).content.decode()
     assert "Page 1 of 2" in page
     assert "Page 2 of 2" in client.get(url, {"page": 2}).content.decode()
+
+
+# --- External quality assurance holds (portal.visits.holds) -----------------------------------
+
+
+def _close_visit(people, visit, on: datetime.date) -> None:
+    """Close the visit's one action through the services, then date its closing (and the
+    report's issue) ``on``."""
+    from portal.visits import services as visits
+    from portal.visits.models import VisitAction, VisitReport
+
+    action = visit.actions.get()
+    visits.visit_action_respond(action=action, admin=people.admin, text="Done.")
+    visits.visit_action_decide(action=action, eqa=people.eqa, accept=True, text="Accepted.")
+    moment = timezone.make_aware(datetime.datetime.combine(on, datetime.time(12)))
+    VisitReport.objects.filter(visit=visit).update(issued_at=moment)
+    VisitAction.objects.filter(visit=visit).update(closed_at=moment)
+
+
+def test_held_while_an_eqa_visit_is_open_then_flagged_after_its_period(people) -> None:
+    from portal.privacy.evidence_retention import retention_check
+    from tests.visits.helpers import drafted_visit
+
+    item = _accepted(people)
+    _certify(people.enrolment, TODAY.replace(year=2020))  # period ended in 2023
+    visit = drafted_visit(people)  # report in draft: the visit is open
+    run = retention_check(today=TODAY)
+    assert run.flagged == 0
+    assert run.held == [
+        (
+            item,
+            "In the sample of the EQA visit of 3 December 2026, which is still open: "
+            "its report is not issued yet.",
+        )
+    ]
+    from portal.visits import services as visits
+
+    visits.visit_report_issue(visit=visit, eqa=people.eqa)
+    [(_item, reason)] = retention_check(today=TODAY).held
+    assert reason.endswith("still open: an action it raised is not closed yet.")
+
+    _close_visit(people, visit, on=datetime.date(2028, 6, 1))  # kept 3 years from then
+    [(_item, reason)] = retention_check(today=TODAY).held
+    assert reason == (
+        "Sampled in the EQA visit of 3 December 2026, which closed on 1 June 2028: kept "
+        "3 years from then, until 1 June 2031."
+    )
+    assert retention_flag_due(today=datetime.date(2031, 5, 31)) == 0
+    run = retention_check(today=datetime.date(2031, 6, 1))
+    assert (run.flagged, run.held) == (1, [])
+    item.refresh_from_db()
+    assert item.retention_flagged_on == datetime.date(2031, 6, 1)
+    services.evidence_dispose(item=item, admin=people.admin, reason="Period over.")
+    item.refresh_from_db()
+    assert item.is_disposed
+
+
+def test_a_revision_in_draft_reopens_the_visit(people) -> None:
+    from portal.privacy.evidence_retention import retention_check
+    from portal.visits import services as visits
+    from tests.visits.helpers import issued_visit
+
+    _accepted(people)
+    _certify(people.enrolment, TODAY.replace(year=2020))
+    visit = issued_visit(people)
+    _close_visit(people, visit, on=datetime.date(2020, 6, 1))  # its period over by TODAY
+    assert retention_check(today=TODAY).held == []
+    visits.visit_report_revise(visit=visit, eqa=people.eqa, reason="Correct the date.")
+    [reason] = retention_holds(EvidenceItem.objects.all(), today=TODAY).values()
+    assert reason.endswith("still open: a revision of its report is in draft.")
+
+
+def test_held_when_a_unit_it_is_mapped_into_is_sampled(people) -> None:
+    from portal.privacy.evidence_retention import retention_check
+    from portal.visits import services as visits
+    from tests.factories import CriterionFactory, GroupFactory, StandardFactory
+    from tests.visits.helpers import planned_visit
+
+    item = _accepted(people)
+    criterion = CriterionFactory(
+        group=GroupFactory(standard=StandardFactory(slug="second", code="TEST002")),
+        order=1,
+        reference="P1",
+    )
+    other = EnrolmentFactory(
+        learner=people.learner,
+        centre=people.centre,
+        standard=criterion.standard,
+        assessor=people.assessor,
+        iqa=people.iqa,
+    )
+    review.mapping_add(item=item, criterion=criterion, assessor=people.assessor)
+    _certify(people.enrolment, TODAY.replace(year=2020))
+    _certify(other, TODAY.replace(year=2020))
+    visit = planned_visit(people)
+    visits.visit_sample_add(visit=visit, eqa=people.eqa, enrolment=other)
+    assert [held for held, _reason in retention_check(today=TODAY).held] == [item]
+
+
+def test_a_flagged_item_sampled_since_is_not_disposed_of(people, capsys) -> None:
+    from tests.visits.helpers import sampled_visit
+
+    item = _flagged(people)
+    sampled_visit(people)
+    client = people.client_for(people.admin)
+    page = client.get(reverse("privacy:evidence_retention")).content.decode()
+    assert "Held for the external quality assurer:" in page
+    assert reverse("privacy:evidence_dispose", args=[item.pk]) not in page
+    response = client.post(
+        reverse("privacy:evidence_dispose", args=[item.pk]), {"reason": "Old."}, follow=True
+    )
+    text = response.content.decode()
+    assert "E1 is held for the external quality assurer. In the sample of the EQA visit" in text
+    item.refresh_from_db()
+    assert not item.is_disposed and private_storage().exists(item.files.get().file.name)
+    with pytest.raises(WrongStateError):
+        evidence_dispose_unless_held(item=item, admin=people.admin, reason="Old.")
+
+
+def test_the_daily_command_lists_what_is_held(people, capsys) -> None:
+    from tests.visits.helpers import sampled_visit
+
+    item = _accepted(people)
+    _certify(people.enrolment, timezone.localdate().replace(year=timezone.localdate().year - 4))
+    sampled_visit(people)
+    call_command("flag_retention")
+    out = capsys.readouterr().out
+    assert "0 items newly flagged" in out
+    assert "1 item past the period held for the EQA:" in out
+    assert f"{item.reference} of learner #{people.learner.pk}: In the sample of" in out

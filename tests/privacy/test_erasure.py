@@ -191,3 +191,28 @@ def test_retention_report_sorts_learners(people, evidence) -> None:
     assert reverse("privacy:erase", args=[people.other_learner.pk]) in text
     assert "Rhea Recent" in text
     assert people.outsider_learner.full_name not in text
+
+
+def test_refused_while_an_eqa_visit_holds_a_unit_then_erased(people) -> None:
+    from portal.visits import services as visits
+    from portal.visits.models import VisitAction, VisitReport
+    from tests.visits.helpers import issued_visit
+
+    _withdraw(people.enrolment, years_ago=4)
+    visit = issued_visit(people)  # an action still open: the visit is open
+    client = people.client_for(people.admin)
+    text = client.post(_erase_url(people), {"confirm": "on"}).content.decode()
+    assert "Held for the external quality assurer. In the sample of the EQA visit" in text
+    assert "an action it raised is not closed yet" in text
+    assert User.objects.get(pk=people.learner.pk).full_name == "Alice Learner"
+
+    action = visit.actions.get()
+    visits.visit_action_respond(action=action, admin=people.admin, text="Done.")
+    visits.visit_action_decide(action=action, eqa=people.eqa, accept=True, text="Accepted.")
+    text = client.post(_erase_url(people), {"confirm": "on"}).content.decode()
+    assert "which closed on" in text  # kept 3 years from the closing, today
+    closed = timezone.now() - datetime.timedelta(days=365 * 3 + 2)
+    VisitReport.objects.filter(visit=visit).update(issued_at=closed)
+    VisitAction.objects.filter(visit=visit).update(closed_at=closed)
+    client.post(_erase_url(people), {"confirm": "on"})
+    assert User.objects.get(pk=people.learner.pk).full_name != "Alice Learner"
