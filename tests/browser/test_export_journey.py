@@ -9,9 +9,11 @@ polling bring the download link back.
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 
 import pytest
+from playwright.sync_api import expect
 
 from portal.portfolio.models import PortfolioExport
 from portal.transfer.verify import package_check
@@ -19,6 +21,11 @@ from tests.factories import EnrolmentFactory
 from tests.portfolio.builders import add_evidence
 
 pytestmark = pytest.mark.browser
+
+# The tests' ImmediateBackend renders the PDFs inside the request that queues them, so the
+# click that starts an export waits for work a worker would do: on a loaded 2-core runner
+# that outlasts the default 15 s.
+EXPORT_CLICK_MS = 90_000
 
 
 def test_admin_exports_a_cohort(page, people, login, axe_check, screenshot, tmp_path) -> None:
@@ -34,13 +41,13 @@ def test_admin_exports_a_cohort(page, people, login, axe_check, screenshot, tmp_
     page.get_by_label("The learners I select").check()
     page.get_by_label("Alice Learner").check()
     page.get_by_label("Amir Learner").check()
-    page.get_by_role("button", name="Start export").click()
+    page.get_by_role("button", name="Start export").click(timeout=EXPORT_CLICK_MS)
 
-    assert page.get_by_role("heading", level=1).inner_text() == "2 selected learners"
+    expect(page.get_by_role("heading", level=1)).to_have_text("2 selected learners")
     bar = page.get_by_role("progressbar")
-    assert bar.get_attribute("aria-valuenow") == "100"
+    expect(bar).to_have_attribute("aria-valuenow", "100")
     link = page.get_by_role("link", name="Download")
-    assert link.inner_text().endswith(".zip")
+    expect(link).to_have_text(re.compile(r"\.zip$"))
     axe_check(page)
     screenshot(page, "portfolio-export-done")
 
@@ -59,15 +66,16 @@ def test_admin_exports_a_cohort(page, people, login, axe_check, screenshot, tmp_
         status=PortfolioExport.Status.RUNNING, progress_done=1
     )
     page.reload()
-    assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "50"
-    assert "1 of 2 portfolios done" in page.inner_text("#export-status")
+    # The page polls while the export runs: read the bar through waiting assertions.
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "50")
+    expect(page.locator("#export-status")).to_contain_text("1 of 2 portfolios done")
     axe_check(page)
     screenshot(page, "portfolio-export-running")
     PortfolioExport.objects.filter(pk=export.pk).update(
         status=PortfolioExport.Status.DONE, progress_done=2
     )
     page.get_by_role("link", name="Download").wait_for(timeout=6000)
-    assert page.get_by_role("progressbar").get_attribute("aria-valuenow") == "100"
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
     axe_check(page)
 
 
@@ -83,14 +91,14 @@ def test_learner_downloads_their_portable_package(
     axe_check(page)
     screenshot(page, "portfolio-exports-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    page.get_by_role("button", name="Portable package (to move centre) of Alice Learner").click()
-
-    assert page.get_by_role("heading", level=1).inner_text() == (
-        "Portable package of Alice Learner"
+    page.get_by_role("button", name="Portable package (to move centre) of Alice Learner").click(
+        timeout=EXPORT_CLICK_MS
     )
-    assert "/transfer/key/" in page.inner_text("main")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portable package of Alice Learner")
+    expect(page.locator("main")).to_contain_text("/transfer/key/")
     link = page.get_by_role("link", name="Download")
-    assert link.inner_text().startswith("Download portfolio-package-alice-")
+    expect(link).to_have_text(re.compile(r"^Download portfolio-package-alice-"))
     axe_check(page)
     screenshot(page, "portfolio-package-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
