@@ -5,11 +5,13 @@ never worked out here; every report costs a fixed number of queries per page."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from assessments.models import Enrolment, RecordEntry
+from assessments.models import Enrolment, RecordCheckpoint, RecordEntry
+from assessments.record import ChainBreak, record_head, verify_centre_since_checkpoint
 from portal.accounts.models import User
 from review.status import EnrolmentState, with_state_code
 
@@ -125,3 +127,132 @@ def assessor_rows(
     counts = decision_counts(centre_id, ids, start, end)
     late = past_target_counts(centre_id, ids, today)
     return [{"person": p, "past_target": late[p.pk], "decisions": counts[p.pk]} for p in people]
+
+
+# --- The centre's whole record ----------------------------------------------------------------
+
+#: The record page's kinds of entry: each action in exactly one group, with its label.
+RECORD_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "evidence": (
+        "Evidence, mapping and assessment plans",
+        (
+            Action.EVIDENCE_ACCEPTED,
+            Action.EVIDENCE_REFERRED,
+            Action.EVIDENCE_RECORDED,
+            Action.EVIDENCE_ACKNOWLEDGED,
+            Action.MAPPING_ADDED,
+            Action.MAPPING_CONFIRMED,
+            Action.MAPPING_CHANGED,
+            Action.MAPPING_REMOVED,
+            Action.PLAN_DRAFTED,
+            Action.PLAN_SIGNED,
+        ),
+    ),
+    "judgements": (
+        "Judgements and sign-off",
+        (Action.JUDGEMENT, Action.SIGNED_OFF, Action.COUNTERSIGNED, Action.REOPENED),
+    ),
+    "iqa": (
+        "Internal quality assurance",
+        (
+            Action.IQA_AGREED,
+            Action.IQA_REFERRED,
+            Action.REOPEN_REQUESTED,
+            Action.QA_PLAN_SIGNED,
+            Action.QA_SAMPLED,
+            Action.QA_ACTION_RAISED,
+            Action.QA_ACTION_ANSWERED,
+            Action.QA_ACTION_CLOSED,
+            Action.QA_ACTION_RETURNED,
+        ),
+    ),
+    "standardisation": (
+        "Standardisation and observations of practice",
+        (
+            Action.STANDARDISATION_RECORDED,
+            Action.STANDARDISATION_ACTION_SET,
+            Action.STANDARDISATION_ACTION_CLOSED,
+            Action.OBSERVATION_RECORDED,
+            Action.OBSERVATION_ACKNOWLEDGED,
+        ),
+    ),
+    "eqa": (
+        "External quality assurance visits",
+        (
+            Action.EQA_VISIT_PLANNED,
+            Action.EQA_SAMPLE_ADDED,
+            Action.EQA_SAMPLE_REMOVED,
+            Action.EQA_REPORT_ISSUED,
+            Action.EQA_REPORT_REVISED,
+            Action.EQA_ACTION_RESPONDED,
+            Action.EQA_ACTION_CLOSED,
+            Action.EQA_ACTION_ASKED_AGAIN,
+        ),
+    ),
+    "admin": ("Administration", (Action.ADMIN_CHANGE, Action.LEARNER_ERASED)),
+}
+
+
+def record_entries(
+    centre_id: int,
+    *,
+    kind: str = "",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet[RecordEntry]:
+    """The centre's record, newest first, with each entry's learner and standard (one query
+    per page); ``kind`` keeps one group of ``RECORD_KINDS``, ``start``/``end`` a date range."""
+    entries = RecordEntry.objects.filter(centre_id=centre_id).select_related(
+        "enrolment__learner", "enrolment__standard"
+    )
+    if kind:
+        entries = entries.filter(action__in=list(RECORD_KINDS[kind][1]))
+    if start:
+        entries = entries.filter(recorded_at__date__gte=start)
+    if end:
+        entries = entries.filter(recorded_at__date__lte=end)
+    return entries.order_by("-sequence")
+
+
+#: Entries a page request will check since the last verification; beyond it the page says
+#: the record awaits ``manage.py verify_record`` rather than walk it on a request.
+CHECK_ON_REQUEST = 5000
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    """The record's check as the page shows it."""
+
+    entries: int
+    intact_to: int = 0
+    intact_at: datetime.datetime | None = None
+    checkpoint_at: datetime.datetime | None = None
+    first_break: ChainBreak | None = None
+    unchecked: int = 0
+
+
+def chain_status(centre_id: int) -> ChainStatus:
+    """The centre's chain checked from its signed checkpoint (``verify_centre_since_checkpoint``):
+    only the entries since the last ``verify_record`` run are walked, and at most
+    ``CHECK_ON_REQUEST`` of them; never the full walk of a large record. A fixed number of
+    queries whatever the record's length."""
+    head = record_head(centre_id)
+    checkpoint = RecordCheckpoint.objects.filter(centre_id=centre_id).first()
+    since = head.sequence - (checkpoint.sequence if checkpoint else 0)
+    checkpoint_at = checkpoint.verified_at if checkpoint else None
+    if since > CHECK_ON_REQUEST:
+        return ChainStatus(head.sequence, checkpoint_at=checkpoint_at, unchecked=since)
+    report = verify_centre_since_checkpoint(centre_id)
+    if report.first_break is not None:
+        return ChainStatus(head.sequence, first_break=report.first_break)
+    intact_at = (
+        RecordEntry.objects.filter(centre_id=centre_id, sequence=report.entries)
+        .values_list("recorded_at", flat=True)
+        .first()
+    )
+    return ChainStatus(
+        head.sequence,
+        intact_to=report.entries,
+        intact_at=intact_at,
+        checkpoint_at=checkpoint_at,
+    )

@@ -1,9 +1,10 @@
 """Centre reports, on screen and as CSV: learners by state and target date, and assessors'
-caseloads with their decisions in a date window. Read by the centre's IQAs and admins and by
-an EQA it has granted (``portal.staff.access.get_centre_for(..., reports=True)``, the rule the
-staff reports use); an assessor or learner gets a 403, another centre a 404. Sampling coverage
-and open actions have their pages in quality assurance; qualifications due to expire in staff
-competence: the index links them."""
+caseloads with their decisions in a date window; and the centre's whole hash-chained record.
+Read by the centre's IQAs and admins and by an EQA it has granted
+(``portal.staff.access.get_centre_for(..., reports=True)``, the rule the staff reports use);
+an assessor or learner gets a 403, another centre a 404. Sampling coverage and open actions
+have their pages in quality assurance; qualifications due to expire in staff competence: the
+index links them."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from assessments.access import enrolments_visible_to
+from assessments.record import describe_entry
 from portal.csv_export import csv_response
 from portal.reports import selectors
-from portal.reports.forms import LearnersFilter, WindowForm
+from portal.reports.forms import LearnersFilter, RecordFilter, WindowForm
 from portal.staff.access import get_centre_for
 from review.status import EnrolmentState, overdue_days
 
@@ -171,4 +174,47 @@ def caseloads_csv(request: HttpRequest, centre: int) -> HttpResponse:
             ]
             for row in rows
         ),
+    )
+
+
+@login_required
+@require_safe
+def record(request: HttpRequest, centre: int) -> HttpResponse:
+    """The centre's whole record, newest first, filtered by kind and date, with the chain's
+    check from its checkpoint at the top. Read-only: IQAs, admins, the granted EQA."""
+    the_centre = get_centre_for(request.user, centre, reports=True)
+    kinds = [(key, label) for key, (label, _actions) in selectors.RECORD_KINDS.items()]
+    form = RecordFilter(request.GET or None, kinds=kinds)
+    filters: dict[str, object] = {}
+    if form.is_valid():
+        filters = {k: form.cleaned_data[k] for k in ("kind", "start", "end")}
+    entries = selectors.record_entries(the_centre.pk, **filters)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    enrolment_ids = {e.enrolment_id for e in page if e.enrolment_id}
+    openable = (
+        set(
+            enrolments_visible_to(request.user)
+            .filter(pk__in=enrolment_ids)
+            .values_list("pk", flat=True)
+        )
+        if enrolment_ids
+        else set()
+    )
+    for entry in page:
+        entry.words = describe_entry(entry)
+        entry.openable = entry.enrolment_id in openable
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    return render(
+        request,
+        "reports/record.html",
+        {
+            "centre": the_centre,
+            "form": form,
+            "filtered": any(filters.values()),
+            "page": page,
+            "chain": selectors.chain_status(the_centre.pk),
+            "query_string": urlencode(query),
+            "breadcrumbs": _crumbs(the_centre.pk, ("Centre record", None)),
+        },
+        status=200 if not request.GET or form.is_valid() else 400,
     )

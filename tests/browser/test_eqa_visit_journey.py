@@ -124,4 +124,21 @@ def test_eqa_plans_samples_reports_and_the_admin_responds(
         ActionReply.Kind.RESPONSE,
         ActionReply.Kind.CLOSED,
     ]
+
+    # The centre's whole record: the EQA from their centre page, the admin from My centre.
+    page.goto(f"/eqa/centres/{people.centre.pk}/")
+    page.get_by_role("link", name="centre’s whole record").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Centre record")
+    expect(page.locator(".alert-success")).to_contain_text("Intact")
+    page.get_by_label("Kind of entry").select_option(label="External quality assurance visits")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("cell", name="issued version 1 of the report")).to_be_visible()
+    axe_check(page)
+    screenshot(page, "eqa-centre-record")
+    admin_page.goto("/centre/")
+    admin_page.get_by_role("link", name="Centre record").click()
+    expect(admin_page.get_by_role("heading", level=1)).to_have_text("Centre record")
+    axe_check(admin_page)
+    assert admin_page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(admin_page, "admin-centre-record-phone")
     admin_page.context.close()

@@ -20,5 +20,9 @@ CASES = [
         "reports:learners_csv",
         "reports:caseloads",
         "reports:caseloads_csv",
+        "reports:record",
     )
-] + [Case("reports:index", {}, default=405, method="post", kwargs=_centre)]
+] + [
+    Case(name, {}, default=405, method="post", kwargs=_centre)
+    for name in ("reports:index", "reports:record")
+]
