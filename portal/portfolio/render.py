@@ -1,6 +1,7 @@
 """The one module that renders portfolio PDFs.
 
-``render_portfolio`` reads the learner's data (``selectors.portfolio_data``), makes any
+``render_portfolio`` reads the learner's data (``selectors.portfolio_data``, or takes a
+reading the caller holds), makes any
 downscaled images it needs (once per image, kept in the private storage under the image's
 SHA-256), renders ``templates/portfolio/pdf/portfolio.html`` and has WeasyPrint write an
 archival PDF/A-3 with the evidence files and a JSON manifest embedded as attachments.
@@ -193,15 +194,20 @@ def render_portfolio(
     code: str,
     export_code: str,
     exported_at: datetime.datetime | None = None,
+    data: PortfolioData | None = None,
 ) -> RenderedPortfolio:
+    """Render the learner's portfolio PDF. ``data``: a ``portfolio_data`` reading the caller
+    already holds (a portable package builds its manifest from the same reading), else the
+    portfolio is read here."""
     started = time.perf_counter()
     exported_at = exported_at or timezone.now()
-    data = portfolio_data(
-        learner,
-        centre,
-        requested_by=requested_by,
-        embed_max_bytes=settings.PORTFOLIO_EMBED_MAX_BYTES,
-    )
+    if data is None:
+        data = portfolio_data(
+            learner,
+            centre,
+            requested_by=requested_by,
+            embed_max_bytes=settings.PORTFOLIO_EMBED_MAX_BYTES,
+        )
     # Read after the learner's entries, so the head is at or after every entry shown.
     head = record_head(centre.pk)
     private_names: set[str] = set()

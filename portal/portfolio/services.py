@@ -4,11 +4,13 @@ An export is rendered by one task per learner (``tasks.render_learner``). Each t
 its learner's PDF and a ``PortfolioDocument``, then counts itself done; the task that
 completes the count assembles the result (the PDF itself for one learner, a ZIP for a
 cohort, or a learner's signed portable package with that PDF in it). Re-running a learner's
-task is harmless: a learner already rendered is skipped.
+task is harmless: a learner already rendered is skipped (except for a package, whose PDF
+and manifest must come from one reading: its PDF, never handed out alone, is rendered again).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -19,7 +21,7 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -28,10 +30,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from assessments.record import RecordHead
 from portal.accounts.models import User
 from portal.centres.models import Centre
 from portal.portfolio.models import PortfolioDocument, PortfolioExport
 from portal.portfolio.render import attachment_name, render_portfolio
+from portal.portfolio.selectors import PortfolioData, portfolio_data
 
 logger = logging.getLogger(__name__)
 EXPORT_FOLDER = "portfolio-exports"
@@ -96,9 +100,13 @@ def export_render_learner(*, export_id: int, learner_id: int) -> PortfolioDocume
     )
     learner = User.objects.get(pk=learner_id)
     document = export.documents.filter(learner=learner).first()
-    if document is None:
+    data: PortfolioData | None = None
+    # A package's manifest is built from the reading its PDF was rendered from, so a package
+    # whose assembly failed renders its PDF again (never handed out on its own) rather than
+    # pairing the old PDF with a new reading.
+    if document is None or export.is_package:
         try:
-            document = _render_document(export, learner)
+            document, data = _render_document(export, learner, document)
         except Exception as error:
             export_fail(export_id=export.pk, error=f"{learner.display_name}: {error}")
             raise
@@ -111,18 +119,32 @@ def export_render_learner(*, export_id: int, learner_id: int) -> PortfolioDocume
         is_last = locked.progress_done == locked.progress_total
     if is_last:
         try:
-            export_finish(export=locked)
+            export_finish(export=locked, data=data)
         except Exception as error:
             export_fail(export_id=export.pk, error=f"Assembling the download: {error}")
             raise
     return document
 
 
-def _render_document(export: PortfolioExport, learner: User) -> PortfolioDocument:
-    document = PortfolioDocument(export=export, learner=learner)
-    if export.scope in (PortfolioExport.Scope.LEARNER, PortfolioExport.Scope.PACKAGE):
-        # One learner, one PDF: the page and the PDF show the same verification code.
-        document.verification_code = export.verification_code
+def _render_document(
+    export: PortfolioExport, learner: User, document: PortfolioDocument | None = None
+) -> tuple[PortfolioDocument, PortfolioData]:
+    """Render the learner's PDF from one ``portfolio_data`` reading and register it (or
+    re-register ``document``, keeping its code); returns the document and that reading."""
+    replaced = ""
+    if document is None:
+        document = PortfolioDocument(export=export, learner=learner)
+        if export.scope in (PortfolioExport.Scope.LEARNER, PortfolioExport.Scope.PACKAGE):
+            # One learner, one PDF: the page and the PDF show the same verification code.
+            document.verification_code = export.verification_code
+    else:
+        replaced = document.file.name
+    data = portfolio_data(
+        learner,
+        export.centre,
+        requested_by=export.requested_by,
+        embed_max_bytes=settings.PORTFOLIO_EMBED_MAX_BYTES,
+    )
     rendered = render_portfolio(
         learner,
         export.centre,
@@ -130,6 +152,7 @@ def _render_document(export: PortfolioExport, learner: User) -> PortfolioDocumen
         code=document.verification_code,
         export_code=export.verification_code,
         exported_at=export.created_at,  # the time the export page shows, not the render's
+        data=data,
     )
     document.size = len(rendered.pdf)
     document.sha256 = rendered.sha256
@@ -145,14 +168,17 @@ def _render_document(export: PortfolioExport, learner: User) -> PortfolioDocumen
     )
     document.full_clean()
     document.save()
-    return document
+    if replaced and replaced != document.file.name:
+        document.file.storage.delete(replaced)
+    return document, data
 
 
 def _pdf_name(learner: User, when: datetime.datetime) -> str:
     return get_valid_filename(f"portfolio-{learner.username}-{when:%Y-%m-%d}.pdf")
 
 
-def export_finish(*, export: PortfolioExport) -> PortfolioExport:
+def export_finish(*, export: PortfolioExport, data: PortfolioData | None = None) -> PortfolioExport:
+    """Assemble the download. ``data``: for a package, the reading its PDF was rendered from."""
     now = timezone.now()
     documents = list(export.documents.select_related("learner").order_by("learner__full_name"))
     if export.scope == PortfolioExport.Scope.LEARNER and len(documents) == 1:
@@ -162,7 +188,9 @@ def export_finish(*, export: PortfolioExport) -> PortfolioExport:
         export.size = document.size
         export.sha256 = document.sha256
     elif export.scope == PortfolioExport.Scope.PACKAGE and len(documents) == 1:
-        _write_package(export, documents[0], now)
+        if data is None:
+            raise ValueError("A package is assembled from the reading its PDF was rendered from.")
+        _write_package(export, documents[0], data, now)
     else:
         _write_zip(export, documents, now)
     export.status = Status.DONE
@@ -185,29 +213,58 @@ def _schedule_prune(when: datetime.datetime) -> None:
 
 
 def _write_package(
-    export: PortfolioExport, document: PortfolioDocument, now: datetime.datetime
+    export: PortfolioExport,
+    document: PortfolioDocument,
+    data: PortfolioData,
+    now: datetime.datetime,
 ) -> None:
-    """The learner's signed portable package (``portal.transfer``), its portfolio.pdf being
-    the document just rendered, not a second rendering."""
+    """The learner's signed portable package (``portal.transfer``): its portfolio.pdf is the
+    document just rendered (streamed from storage, not rendered twice) and its manifest is
+    built from the same reading."""
     from portal.transfer.services import PackagePdf, package_write  # transfer imports us
 
-    with document.file.open("rb") as handle:
-        pdf = PackagePdf(
-            data=handle.read(),
-            sha256=document.sha256,
-            verification_code=document.verification_code,
-            exported_at=export.created_at,
-        )
+    head = None
+    if document.record_head_sequence is not None:
+        head = RecordHead(document.record_head_sequence, document.record_head_hash)
+    pdf = PackagePdf(
+        file=document.file,
+        size=document.size,
+        sha256=document.sha256,
+        verification_code=document.verification_code,
+        exported_at=export.created_at,
+        head=head,
+    )
     with tempfile.TemporaryFile() as spool:
-        package_write(
-            learner=document.learner,
-            centre=export.centre,
-            requested_by=export.requested_by,
-            out=spool,
-            pdf=pdf,
-        )
+        package_write(learner=document.learner, centre=export.centre, out=spool, pdf=pdf, data=data)
         name = f"portfolio-package-{document.learner.username}-{now:%Y-%m-%d}.zip"
         _save_result(export, spool, get_valid_filename(name))
+
+
+def export_package_now(*, learner: User) -> PortfolioExport:
+    """A learner's portable package made at once by this process (``manage.py
+    export_portfolio_package``), through the same export as from the web, so its PDF is a
+    registered ``PortfolioDocument`` that ``/portfolio/verify/`` knows. Raises
+    ``ValidationError`` with the reason if it could not be made."""
+    if learner.centre_id is None:
+        raise ValidationError("The learner has no centre.")
+    with transaction.atomic():
+        export = PortfolioExport(
+            requested_by=None,
+            centre=learner.centre,
+            scope=PortfolioExport.Scope.PACKAGE,
+            scope_label=f"Portable package of {learner.display_name} (command line)"[:300],
+            progress_total=1,
+        )
+        export.full_clean()
+        export.save()
+        export.learners.set([learner])
+    # What went wrong is recorded as the export's error; anything else is a bug and is raised.
+    with contextlib.suppress(ValidationError, ImproperlyConfigured, OSError):
+        export_render_learner(export_id=export.pk, learner_id=learner.pk)
+    export.refresh_from_db()
+    if export.status != Status.DONE:
+        raise ValidationError(f"The package was not made: {export.error}")
+    return export
 
 
 def _save_result(export: PortfolioExport, spool: IO[bytes], result_name: str) -> None:

@@ -3,31 +3,30 @@
 A package is one ZIP: ``manifest.json`` (see ``manifest.py``; validated against
 ``schema/manifest.schema.json``), ``manifest.sig.json`` (an Ed25519 signature of the
 manifest's exact bytes, ``signing.py``), ``portfolio.pdf`` (the archival PDF/A-3 that
-``portal.portfolio.render`` makes) and ``files/<sha256>``, each evidence file once, named
-by its SHA-256. The manifest lists the PDF's and every file's SHA-256, so the signature
-covers the whole package.
+``portal.portfolio.render`` makes, registered as a portfolio export's document: packages
+are made by the export flow of ``portal.portfolio.services``, from the web and from the
+command) and ``files/<sha256>``, each evidence file once, named by its SHA-256. The manifest
+lists the PDF's and every file's SHA-256, so the signature covers the whole package.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments.record import record_head
+from assessments.record import RecordHead
 from portal.accounts.models import User
 from portal.centres.models import Centre
-from portal.portfolio.models import new_verification_code
-from portal.portfolio.render import render_portfolio
-from portal.portfolio.selectors import portfolio_data
+from portal.portfolio.selectors import PortfolioData
 from portal.transfer import manifest as manifest_module
 from portal.transfer import signing
 from portal.transfer.models import TransferredFile, TransferredPortfolio
@@ -49,63 +48,44 @@ class BuiltPackage:
 
 @dataclass(frozen=True)
 class PackagePdf:
-    """A portfolio PDF already rendered for this package (a portfolio export's document), so
-    that it is not rendered twice: its bytes, their SHA-256, the code printed in it and the
-    export time it shows."""
+    """The portfolio PDF a package carries: a portfolio export's registered document
+    (``PortfolioDocument``), so that it is not rendered twice and ``/portfolio/verify/``
+    knows its code. ``file`` is read from storage in chunks, never held whole; ``size`` and
+    ``sha256`` are what was recorded when it was rendered, ``head`` the record head printed
+    in it."""
 
-    data: bytes
+    file: File
+    size: int
     sha256: str
     verification_code: str
     exported_at: datetime.datetime
+    head: RecordHead | None
 
 
 def package_write(
     *,
     learner: User,
     centre: Centre,
-    requested_by: User | None,
     out: IO[bytes],
-    pdf: PackagePdf | None = None,
+    pdf: PackagePdf,
+    data: PortfolioData,
 ) -> BuiltPackage:
     """Write the learner's signed package to ``out`` (a binary file open for writing).
 
-    Without ``pdf`` the portfolio PDF is rendered here (the command); with it, that PDF is
-    the package's ``portfolio.pdf`` and the manifest carries its code and export time."""
+    ``data`` is the ``portfolio_data`` reading ``pdf`` was rendered from: the manifest is
+    built from that same reading (and carries the PDF's record head), so the manifest and
+    the PDF cannot disagree about what the portfolio held. The PDF and every evidence file
+    are streamed in chunks and hashed on the way; a mismatch refuses the package (the caller
+    discards ``out``)."""
     if learner.centre_id != centre.pk:
         raise ValidationError("The learner does not belong to this centre.")
-    if pdf is None:
-        exported_at = timezone.now()
-        code = new_verification_code()
-        rendered = render_portfolio(
-            learner,
-            centre,
-            requested_by=requested_by,
-            code=code,
-            export_code=code,
-            exported_at=exported_at,
-        )
-        pdf = PackagePdf(
-            data=rendered.pdf,
-            sha256=rendered.sha256,
-            verification_code=code,
-            exported_at=exported_at,
-        )
-    elif hashlib.sha256(pdf.data).hexdigest() != pdf.sha256:
-        raise ValidationError(
-            "The portfolio PDF no longer matches its SHA-256; the package was not made."
-        )
-    data = portfolio_data(
-        learner,
-        centre,
-        requested_by=requested_by,
-        embed_max_bytes=settings.PORTFOLIO_EMBED_MAX_BYTES,
-    )
-    head = record_head(centre.pk)
-    manifest = manifest_module.build(data, exported_at=pdf.exported_at, head=head)
+    if data.learner.pk != learner.pk or data.centre.pk != centre.pk:
+        raise ValueError("The portfolio reading is of another learner or centre.")
+    manifest = manifest_module.build(data, exported_at=pdf.exported_at, head=pdf.head)
     manifest["pdf"] = {
         "name": PDF,
         "sha256": pdf.sha256,
-        "size": len(pdf.data),
+        "size": pdf.size,
         "verification_code": pdf.verification_code,
     }
     problems = manifest_module.schema_problems(manifest)
@@ -117,7 +97,20 @@ def package_write(
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, body)
         archive.writestr(SIGNATURE, manifest_module.dumps(block))
-        archive.writestr(PDF, pdf.data, compress_type=zipfile.ZIP_STORED)
+        member = zipfile.ZipInfo(PDF, date_time=time.localtime(time.time())[:6])
+        member.compress_type = zipfile.ZIP_STORED
+        member.file_size = pdf.size  # lets zipfile choose ZIP64 for a very large PDF
+        digest = hashlib.sha256()
+        size = 0
+        with pdf.file.open("rb") as handle, archive.open(member, "w") as target:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                target.write(chunk)
+        if digest.hexdigest() != pdf.sha256 or size != pdf.size:
+            raise ValidationError(
+                "The portfolio PDF no longer matches its SHA-256; the package was not made."
+            )
         for row in data.files:
             sha = row.file.sha256
             if sha in written or row.disposed:

@@ -7,13 +7,14 @@ import json
 import zipfile
 
 from portal.accounts.models import User
-from portal.transfer.services import package_write
+from portal.portfolio.services import export_package_now
 
 
 def build(learner: User) -> bytes:
-    out = io.BytesIO()
-    package_write(learner=learner, centre=learner.centre, requested_by=None, out=out)
-    return out.getvalue()
+    """The learner's package as the command makes it (a PACKAGE export run at once)."""
+    export = export_package_now(learner=learner)
+    with export.result.open("rb") as handle:
+        return handle.read()
 
 
 def members(package: bytes) -> dict[str, bytes]:

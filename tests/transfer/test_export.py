@@ -8,9 +8,14 @@ import json
 
 import pikepdf
 import pytest
-from django.core.management import call_command
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from assessments.models import RecordEntry
+from portal.portfolio import services as portfolio_services
+from portal.portfolio.models import PortfolioDocument
+from portal.portfolio.verify import read_embedded
 from portal.transfer import manifest as manifest_module
 from portal.transfer import signing
 from standards import case
@@ -73,6 +78,62 @@ def test_command_writes_a_package(portfolio, tmp_path) -> None:
     call_command("export_portfolio_package", portfolio.learner.username, str(target), stdout=out)
     assert "Wrote" in out.getvalue()
     assert manifest_of(target.read_bytes())["learner"]["username"] == portfolio.learner.username
+
+
+def test_command_reads_the_portfolio_once(portfolio, tmp_path, monkeypatch) -> None:
+    """The PDF and the manifest come from one ``portfolio_data`` reading."""
+    readings = []
+    real = portfolio_services.portfolio_data
+
+    def reading(*args, **kwargs):
+        readings.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(portfolio_services, "portfolio_data", reading)
+    monkeypatch.setattr("portal.portfolio.render.portfolio_data", reading)
+    target = tmp_path / "package.zip"
+    username = portfolio.learner.username
+    call_command("export_portfolio_package", username, str(target), stdout=io.StringIO())
+    assert readings == [portfolio.learner]
+    manifest = manifest_of(target.read_bytes())
+    pdf = members(target.read_bytes())["portfolio.pdf"]
+    code, embedded = read_embedded(pdf)
+    assert code == manifest["pdf"]["verification_code"]
+    in_pdf = {f["sha256"] for f in embedded["files"]}
+    assert {f["sha256"] for item in manifest["evidence"] for f in item["files"]} == in_pdf
+    assert manifest["record_head"]["entry_hash"] == embedded["record_head"]["entry_hash"]
+
+
+def test_the_commands_pdf_is_known_to_the_verify_page(people, portfolio, tmp_path) -> None:
+    target = tmp_path / "package.zip"
+    out = io.StringIO()
+    call_command("export_portfolio_package", portfolio.learner.username, str(target), stdout=out)
+    manifest = manifest_of(target.read_bytes())
+    code = manifest["pdf"]["verification_code"]
+    assert code in out.getvalue() and "/portfolio/verify/" in out.getvalue()
+    document = PortfolioDocument.objects.get(verification_code=code)
+    assert document.learner == portfolio.learner and document.export.is_package
+    assert document.export.requested_by is None
+    pdf = members(target.read_bytes())["portfolio.pdf"]
+
+    client = people.client_for(people.admin)
+    upload = SimpleUploadedFile("portfolio.pdf", pdf, content_type="application/pdf")
+    response = client.post(reverse("portfolio:verify"), {"pdf": upload, "check": "pdf"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Verified: this PDF is exactly as exported" in html
+    response = client.post(reverse("portfolio:verify"), {"code": code.lower(), "check": "code"})
+    html = response.content.decode()
+    assert "Intact: the record entries and evidence files of this export are unchanged" in html
+    assert document.sha256 in html
+
+
+def test_command_without_a_key_fails_and_writes_nothing(portfolio, tmp_path, settings) -> None:
+    settings.TRANSFER_SIGNING_KEY_FILE = ""
+    target = tmp_path / "package.zip"
+    with pytest.raises(CommandError, match="TRANSFER_SIGNING_KEY_FILE"):
+        call_command("export_portfolio_package", portfolio.learner.username, str(target))
+    assert not target.exists()
 
 
 def test_the_schema_is_a_valid_json_schema() -> None:
