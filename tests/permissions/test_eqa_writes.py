@@ -55,7 +55,16 @@ def test_eqa_post_changes_nothing(case, people) -> None:
     if case.url_name in OWN_VISIT_RECORDS:
         after = _snapshot()
         changed = {label for label in before if after[label] != before[label]}
-        assert changed <= {m._meta.label for m in apps.get_app_config("visits").get_models()}
+        # Each step of the EQA's own visit is also appended to the centre's record: new
+        # entries, made by the EQA, after the old ones left exactly as they were.
+        visits = {m._meta.label for m in apps.get_app_config("visits").get_models()}
+        assert changed <= visits | {"assessments.RecordEntry"}, case.id
+        entries_before, entries_after = (
+            before["assessments.RecordEntry"],
+            after["assessments.RecordEntry"],
+        )
+        assert entries_after[: len(entries_before)] == entries_before, case.id
+        assert {e["actor_id"] for e in entries_after[len(entries_before) :]} <= {people.eqa.pk}
         return
     if case.url_name not in HARMLESS:
         assert response.status_code in (403, 404, 405), f"{case.id}: {response.status_code}"
