@@ -425,13 +425,14 @@ def _quality(action: str, payload: dict[str, Any]) -> str:
     return _with("sent the action back", _text(payload, "note"))
 
 
-_STAFF_ACTIONS = {
+#: Standardisation and observations of practice (``portal.staff``).
+STAFF_ACTIONS = (
     Action.STANDARDISATION_RECORDED,
     Action.STANDARDISATION_ACTION_SET,
     Action.STANDARDISATION_ACTION_CLOSED,
     Action.OBSERVATION_RECORDED,
     Action.OBSERVATION_ACKNOWLEDGED,
-}
+)
 # ``portal.staff.models.Observation.Outcome``, in the record's own words (it may not import it).
 _OBSERVED = {
     "meets": "meets the standard",
@@ -481,7 +482,8 @@ def _staff(action: str, payload: dict[str, Any]) -> str:
     )
 
 
-_VISIT_ACTIONS = {
+#: The steps of an EQA visit (``portal.visits``).
+VISIT_ACTIONS = (
     Action.EQA_VISIT_PLANNED,
     Action.EQA_SAMPLE_ADDED,
     Action.EQA_SAMPLE_REMOVED,
@@ -490,7 +492,7 @@ _VISIT_ACTIONS = {
     Action.EQA_ACTION_RESPONDED,
     Action.EQA_ACTION_CLOSED,
     Action.EQA_ACTION_ASKED_AGAIN,
-}
+)
 _VISIT_KINDS = {"remote": "a remote", "on_site": "an on-site"}
 # ``portal.visits.models.VisitReport.Outcome``, in the record's own words.
 _VISIT_OUTCOMES = {
@@ -627,9 +629,9 @@ def describe_entry(entry: RecordEntry) -> str:
         )
     elif action in _QA_ACTIONS:
         text = _quality(action, payload)
-    elif action in _STAFF_ACTIONS:
+    elif action in STAFF_ACTIONS:
         text = _staff(action, payload)
-    elif action in _VISIT_ACTIONS:
+    elif action in VISIT_ACTIONS:
         text = _visit(action, payload)
     else:
         label = dict(Action.choices).get(action, action or "an entry")

@@ -11,7 +11,13 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from assessments.models import Enrolment, RecordCheckpoint, RecordEntry
-from assessments.record import ChainBreak, record_head, verify_centre_since_checkpoint
+from assessments.record import (
+    STAFF_ACTIONS,
+    VISIT_ACTIONS,
+    ChainBreak,
+    record_head,
+    verify_centre_since_checkpoint,
+)
 from portal.accounts.models import User
 from review.status import EnrolmentState, with_state_code
 
@@ -166,29 +172,8 @@ RECORD_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
             Action.QA_ACTION_RETURNED,
         ),
     ),
-    "standardisation": (
-        "Standardisation and observations of practice",
-        (
-            Action.STANDARDISATION_RECORDED,
-            Action.STANDARDISATION_ACTION_SET,
-            Action.STANDARDISATION_ACTION_CLOSED,
-            Action.OBSERVATION_RECORDED,
-            Action.OBSERVATION_ACKNOWLEDGED,
-        ),
-    ),
-    "eqa": (
-        "External quality assurance visits",
-        (
-            Action.EQA_VISIT_PLANNED,
-            Action.EQA_SAMPLE_ADDED,
-            Action.EQA_SAMPLE_REMOVED,
-            Action.EQA_REPORT_ISSUED,
-            Action.EQA_REPORT_REVISED,
-            Action.EQA_ACTION_RESPONDED,
-            Action.EQA_ACTION_CLOSED,
-            Action.EQA_ACTION_ASKED_AGAIN,
-        ),
-    ),
+    "standardisation": ("Standardisation and observations of practice", STAFF_ACTIONS),
+    "eqa": ("External quality assurance visits", VISIT_ACTIONS),
     "admin": ("Administration", (Action.ADMIN_CHANGE, Action.LEARNER_ERASED)),
 }
 
